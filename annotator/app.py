@@ -1,0 +1,93 @@
+"""The application factory behind ``annotator.create_app``."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from annotator import config
+
+
+class InsecureSecretKey(RuntimeError):
+    """Raised when the app would run in production with the default secret key."""
+
+
+def build_app(test_config: dict | None = None) -> Flask:
+    instance = config.instance_path()
+    if test_config and test_config.get("INSTANCE_PATH"):
+        instance = test_config["INSTANCE_PATH"]
+    app = Flask(
+        "annotator",
+        instance_path=instance,
+        instance_relative_config=True,
+        template_folder=str(config.TEMPLATES),
+        static_folder=str(config.STATIC),
+    )
+    app.config.from_mapping(config.defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(config.from_environment())
+    else:
+        app.config.update(config.from_environment())
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _refuse_default_secret(app)
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from annotator import cli, errors, navigation, security
+
+    errors.init_app(app)
+    navigation.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _refuse_default_secret(app: Flask) -> None:
+    if app.config["SECRET_KEY"] != config.DEFAULT_SECRET_KEY:
+        return
+    if app.debug or app.testing or app.config.get("ALLOW_DEFAULT_SECRET"):
+        return
+    raise InsecureSecretKey(
+        "Refusing to start with the default secret key: set ANNOTATOR_SECRET_KEY "
+        "(or SECRET_KEY in instance/config.py)."
+    )
+
+
+def _init_extensions(app: Flask) -> None:
+    from annotator import models  # noqa: F401  (register the tables)
+    from annotator.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from annotator.models import User
+
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from annotator.annotate.routes import bp as annotate_bp
+    from annotator.auth.routes import bp as auth_bp
+    from annotator.home.routes import bp as home_bp
+    from annotator.projects import schema_routes  # noqa: F401  (adds routes to projects_bp)
+    from annotator.projects.routes import bp as projects_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(annotate_bp)

@@ -1,0 +1,87 @@
+"""Log in and out, self-registration (off by default), and user management for admins."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from annotator.auth.forms import CreateUserForm, LoginForm, RegisterForm
+from annotator.extensions import db, limiter
+from annotator.models import User
+from annotator.services.errors import ServiceError
+from annotator.services.users import create_user
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    return "login:" + (request.form.get("username") or "").strip().lower()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message="Too many login attempts.")
+@limiter.limit(
+    _login_limit, key_func=_account_key, methods=["POST"], error_message="Too many login attempts."
+)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.execute(
+            select(User).where(User.username == form.username.data.strip())
+        ).scalar_one_or_none()
+        if user is None or not user.active or not user.check_password(form.password.data):
+            flash("Unknown user name or wrong password.", "error")
+            return render_template("auth/login.html", form=form), 401
+        login_user(user)
+        target = request.args.get("next", "")
+        if not target.startswith("/") or target.startswith("//"):
+            target = url_for("home.index")
+        return redirect(target)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if not current_app.config["ALLOW_REGISTRATION"]:
+        abort(404)
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.username.data, form.password.data)
+        except ServiceError as exc:
+            form.username.errors.append(exc.message)
+        else:
+            db.session.commit()
+            login_user(user)
+            return redirect(url_for("home.index"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@login_required
+def users():
+    if not current_user.is_admin:
+        abort(403)
+    form = CreateUserForm()
+    if form.validate_on_submit():
+        try:
+            create_user(form.username.data, form.password.data, admin=form.admin.data)
+        except ServiceError as exc:
+            form.username.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(f"Created user {form.username.data}.", "success")
+            return redirect(url_for("auth.users"))
+    all_users = db.session.execute(select(User).order_by(User.username)).scalars().all()
+    return render_template("auth/users.html", form=form, users=all_users)

@@ -1,0 +1,63 @@
+"""Configuration: defaults, then instance/config.py, then ANNOTATOR_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
+
+
+def instance_path() -> str:
+    """``ANNOTATOR_INSTANCE_PATH`` or the top-level ``instance/`` folder."""
+    return os.environ.get("ANNOTATOR_INSTANCE_PATH") or str(ROOT / "instance")
+
+
+def defaults(instance: str) -> dict:
+    return {
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance, "annotator.sqlite"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        "IMPORT_MAX_RECORDS": 100_000,
+        "IMPORT_MAX_TEXT_CHARS": 1_000_000,
+        "ALLOW_REGISTRATION": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        "REDIS_URL": None,
+    }
+
+
+ENV_KEYS = {
+    "ANNOTATOR_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "ANNOTATOR_SECRET_KEY": "SECRET_KEY",
+    "ANNOTATOR_REDIS_URL": "REDIS_URL",
+    "ANNOTATOR_ALLOW_REGISTRATION": "ALLOW_REGISTRATION",
+    "ANNOTATOR_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
+}
+
+
+def from_environment() -> dict:
+    """Settings from ``ANNOTATOR_*`` environment variables."""
+    out = {}
+    for env, key in ENV_KEYS.items():
+        value = os.environ.get(env)
+        if value is None:
+            continue
+        if key in ("ALLOW_REGISTRATION", "SESSION_COOKIE_SECURE"):
+            out[key] = value.lower() in ("1", "true", "yes", "on")
+        else:
+            out[key] = value
+    url = out.get("SQLALCHEMY_DATABASE_URI", "")
+    if url.startswith("postgres://"):
+        out["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        out["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return out

@@ -1,0 +1,24 @@
+"""The home page: the user's projects with progress and a Continue button."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from annotator.services.access import can_create_projects, visible_projects
+from annotator.services.progress import progress_for_user
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    projects = visible_projects(current_user)
+    progress = progress_for_user(current_user, [p.id for p, _ in projects])
+    return render_template(
+        "home/index.html",
+        projects=projects,
+        progress=progress,
+        can_create=can_create_projects(current_user),
+    )

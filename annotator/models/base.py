@@ -1,0 +1,14 @@
+"""Column helpers shared by the models."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime
+from sqlalchemy.orm import mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def created_column():
+    return mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)

@@ -1,0 +1,120 @@
+"""Projects, their members, label schema and article-level questions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from annotator.extensions import db
+from annotator.models.base import created_column
+
+ROLES = ("lead", "annotator")
+
+
+class Project(db.Model):
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    guidelines: Mapped[str] = mapped_column(Text, default="")
+    guidelines_version: Mapped[int] = mapped_column(Integer, default=1)
+    per_doc: Mapped[int] = mapped_column(Integer, default=2)
+    blind: Mapped[bool] = mapped_column(Boolean, default=True)
+    snap_to_words: Mapped[bool] = mapped_column(Boolean, default=True)
+    hide_outlet: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = created_column()
+
+    __table_args__ = (CheckConstraint("per_doc >= 1", name="per_doc_positive"),)
+
+    labels: Mapped[list[Label]] = relationship(
+        back_populates="project", order_by="Label.order", cascade="all, delete-orphan"
+    )
+    questions: Mapped[list[DocumentQuestion]] = relationship(
+        back_populates="project", order_by="DocumentQuestion.order", cascade="all, delete-orphan"
+    )
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="project", cascade="all, delete-orphan"
+    )
+
+
+class Membership(db.Model):
+    __tablename__ = "membership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "project_id", name="uq_membership_user_project"),
+        CheckConstraint("role IN ('lead', 'annotator')", name="role_valid"),
+    )
+
+    user = relationship("User", back_populates="memberships")
+    project: Mapped[Project] = relationship(back_populates="memberships")
+
+
+class Label(db.Model):
+    """A span label. ``attributes`` is a list of ``{"name", "type", "options"}`` definitions,
+    type one of choice, text, boolean, link (to another span)."""
+
+    __tablename__ = "label"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    color: Mapped[str] = mapped_column(String(7), default="#fde047")
+    shortcut: Mapped[str] = mapped_column(String(1), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    order: Mapped[int] = mapped_column(Integer, default=0)
+    attributes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    __table_args__ = (UniqueConstraint("project_id", "name", name="uq_label_project_name"),)
+
+    project: Mapped[Project] = relationship(back_populates="labels")
+
+
+class DocumentQuestion(db.Model):
+    """An article-level question: single choice over ``options`` or a 1..``scale`` Likert item."""
+
+    __tablename__ = "document_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="likert")
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scale: Mapped[int] = mapped_column(Integer, default=5)
+    order: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "name", name="uq_question_project_name"),
+        CheckConstraint("kind IN ('likert', 'choice')", name="kind_valid"),
+    )
+
+    project: Mapped[Project] = relationship(back_populates="questions")
+
+    def allowed_values(self) -> list[str]:
+        if self.kind == "likert":
+            return [str(i) for i in range(1, self.scale + 1)]
+        return list(self.options)

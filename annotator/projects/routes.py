@@ -1,0 +1,144 @@
+"""Project pages: create, overview, settings, import, assignment and the article list."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from annotator.extensions import db
+from annotator.models import Assignment, Document
+from annotator.projects.forms import ActionForm, ImportForm, NewProjectForm, ProjectForm
+from annotator.services import progress as progress_service
+from annotator.services.access import can_create_projects, is_lead
+from annotator.services.assigning import assign
+from annotator.services.errors import ServiceError
+from annotator.services.importing import import_files
+from annotator.services.projects import create_project, members, update_guidelines
+from annotator.viewhelpers import project_or_abort
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not can_create_projects(current_user):
+        abort(403, "Only site admins and project leads can create projects.")
+    form = NewProjectForm()
+    if form.validate_on_submit():
+        try:
+            project = create_project(form.name.data, preset=form.preset.data, lead=current_user)
+        except ServiceError as exc:
+            form.name.errors.append(exc.message)
+        else:
+            db.session.commit()
+            return redirect(url_for("projects.overview", project_id=project.id))
+    return render_template("projects/new.html", form=form)
+
+
+@bp.route("/<int:project_id>")
+@login_required
+def overview(project_id: int):
+    project, role = project_or_abort(project_id)
+    mine = progress_service.progress_for_user(current_user, [project.id])[project.id]
+    lead_view = is_lead(role)
+    return render_template(
+        "projects/overview.html",
+        project=project,
+        role=role,
+        mine=mine,
+        members=members(project) if lead_view else [],
+        annotators=progress_service.annotator_progress(project.id) if lead_view else [],
+        counts=progress_service.document_counts(project.id),
+        action=ActionForm(),
+    )
+
+
+@bp.route("/<int:project_id>/settings", methods=["GET", "POST"])
+@login_required
+def settings(project_id: int):
+    project, _ = project_or_abort(project_id, lead=True)
+    form = ProjectForm(obj=project)
+    if form.validate_on_submit():
+        guidelines = form.guidelines.data or ""
+        form.guidelines.data = project.guidelines  # populate_obj must not bypass the version
+        form.populate_obj(project)
+        update_guidelines(project, guidelines)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            form.name.errors.append("Another project already has this name.")
+        else:
+            flash("Settings saved.", "success")
+            return redirect(url_for("projects.settings", project_id=project.id))
+    return render_template("projects/settings.html", project=project, form=form)
+
+
+@bp.route("/<int:project_id>/import", methods=["GET", "POST"])
+@login_required
+def import_articles(project_id: int):
+    project, _ = project_or_abort(project_id, lead=True)
+    form = ImportForm()
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            report = import_files(
+                project,
+                [(upload.filename or "upload.txt", upload.read())],
+                max_chars=current_app.config["IMPORT_MAX_TEXT_CHARS"],
+                max_records=current_app.config["IMPORT_MAX_RECORDS"],
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(f"Nothing was imported. {exc.message}", "error")
+            status = 400
+        else:
+            db.session.commit()
+            flash(report.summary(), "success")
+            return redirect(url_for("projects.documents", project_id=project.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("projects/import.html", project=project, form=form), status
+
+
+@bp.route("/<int:project_id>/assign", methods=["POST"])
+@login_required
+def run_assignment(project_id: int):
+    project, _ = project_or_abort(project_id, lead=True)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form was out of date; please try again.")
+    try:
+        report = assign(project)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(report.summary(), "success")
+    return redirect(url_for("projects.overview", project_id=project.id))
+
+
+@bp.route("/<int:project_id>/documents")
+@login_required
+def documents(project_id: int):
+    project, role = project_or_abort(project_id, lead=True)
+    rows = db.session.execute(
+        select(
+            Document.id,
+            Document.external_id,
+            Document.title,
+            Document.outlet,
+            func.length(Document.text),
+            func.count(Assignment.id),
+        )
+        .outerjoin(Assignment, Assignment.document_id == Document.id)
+        .where(Document.project_id == project.id)
+        .group_by(Document.id)
+        .order_by(Document.id)
+        .limit(2000)
+    ).all()
+    return render_template("projects/documents.html", project=project, rows=rows)

@@ -1,0 +1,80 @@
+"""Plain records that the pure packages (agreement, formats, classifier) consume.
+
+Data flows one way: database rows -> ``annotator.queries`` -> these records -> pure packages.
+Nothing here imports Flask or SQLAlchemy.
+
+Offsets are half-open Unicode code-point offsets into the stored (NFC) document text:
+``text[start:end]`` is the covered text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ATTRIBUTE_TYPES = ("choice", "text", "boolean", "link")
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeDef:
+    """A typed label attribute: choice (with options), free text, boolean, or link to a span."""
+
+    name: str
+    type: str = "text"
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRecord:
+    name: str
+    color: str = "#fde047"
+    shortcut: str = ""
+    description: str = ""
+    attributes: tuple[AttributeDef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SpanRecord:
+    """One annotator's (or the gold standard's) labelled span.
+
+    ``annotator`` is a user name; gold spans use ``annotator="gold"``.
+    ``attributes`` maps attribute name -> value (str, bool, or for links the target span's ``id``).
+    """
+
+    document_id: str
+    annotator: str
+    label: str
+    start: int
+    end: int
+    text: str = ""
+    attributes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    guidelines_version: int | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """An annotator's answer to an article-level question."""
+
+    document_id: str
+    annotator: str
+    question: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """An article with its metadata and, optionally, its annotations."""
+
+    id: str
+    text: str
+    title: str = ""
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    published: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: tuple[SpanRecord, ...] = ()
+    answers: tuple[AnswerRecord, ...] = ()
+    gold: tuple[SpanRecord, ...] = ()

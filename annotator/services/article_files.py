@@ -1,0 +1,220 @@
+"""Reading article files (.txt, .jsonl, .csv, or a .zip of them) into plain rows. No database.
+
+Every problem raises ``ImportFailed`` naming the file and line; texts come out NFC-normalised
+with ``\\n`` line endings.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+FIELDS = ("id", "title", "text", "outlet", "author", "url", "date", "meta")
+EXTENSIONS = (".txt", ".jsonl", ".csv", ".zip")
+ZIP_MAX_MEMBERS = 10_000
+ZIP_MAX_TOTAL = 200 * 1024 * 1024
+
+
+class ImportFailed(Exception):
+    """A bad record; the whole import is rejected."""
+
+    def __init__(self, source: str, line: int | None, message: str):
+        self.source, self.line = source, line
+        where = f"{source}:{line}" if line else source
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(slots=True)
+class ArticleRow:
+    external_id: str
+    text: str
+    title: str = ""
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    published: date | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    sha256: str = ""
+    source: str = ""
+
+
+def normalise_text(text: str) -> str:
+    """NFC with ``\\n`` line endings: the form every offset refers to."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_articles(
+    name: str, data: bytes, *, max_chars: int = 1_000_000, max_records: int = 100_000
+) -> list[ArticleRow]:
+    """All articles in one uploaded or local file; raises ImportFailed on the first bad record."""
+    rows = list(_read(name, data, max_chars))
+    if len(rows) > max_records:
+        raise ImportFailed(name, None, f"{len(rows)} articles exceed the limit of {max_records}.")
+    return rows
+
+
+def _read(name: str, data: bytes, max_chars: int) -> Iterator[ArticleRow]:
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix == ".zip":
+        yield from _read_zip(name, data, max_chars)
+        return
+    if suffix not in EXTENSIONS:
+        raise ImportFailed(name, None, "unsupported file type (use .txt, .jsonl, .csv or .zip).")
+    text = _decode(name, data)
+    if suffix == ".txt":
+        yield _row(
+            name,
+            None,
+            {"text": text, "title": _title_from_name(name), "id": PurePosixPath(name).stem},
+            max_chars,
+        )
+    elif suffix == ".jsonl":
+        yield from _read_jsonl(name, text, max_chars)
+    else:
+        yield from _read_csv(name, text, max_chars)
+
+
+def _decode(name: str, data: bytes) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFailed(name, line, "not valid UTF-8 (save the file as UTF-8).") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportFailed(name, line, "contains a NUL character (binary file?).")
+    return text
+
+
+def _title_from_name(name: str) -> str:
+    return PurePosixPath(name).stem.replace("_", " ").replace("-", " ").strip()
+
+
+def _read_jsonl(name: str, text: str, max_chars: int) -> Iterator[ArticleRow]:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ImportFailed(name, number, f"invalid JSON ({exc.msg}).") from None
+        if not isinstance(record, dict):
+            raise ImportFailed(name, number, "each line must be a JSON object.")
+        yield _row(name, number, record, max_chars)
+
+
+def _read_csv(name: str, text: str, max_chars: int) -> Iterator[ArticleRow]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    if "text" not in header:
+        raise ImportFailed(name, 1, "the CSV header needs a 'text' column.")
+    unknown = [h for h in header if h not in FIELDS]
+    if unknown:
+        raise ImportFailed(name, 1, f"unknown columns: {', '.join(unknown)}.")
+    try:
+        for record in reader:
+            number = reader.line_num
+            if None in record:
+                raise ImportFailed(name, number, "more fields than the header has.")
+            if "meta" in record and record["meta"]:
+                try:
+                    record["meta"] = json.loads(record["meta"])
+                except json.JSONDecodeError:
+                    raise ImportFailed(name, number, "the meta column must hold JSON.") from None
+            yield _row(
+                name, number, {k: v for k, v in record.items() if v not in (None, "")}, max_chars
+            )
+    except csv.Error as exc:
+        raise ImportFailed(name, reader.line_num, f"malformed CSV ({exc}).") from None
+
+
+def _read_zip(name: str, data: bytes, max_chars: int) -> Iterator[ArticleRow]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ImportFailed(name, None, "not a valid zip archive.") from None
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise ImportFailed(name, None, f"more than {ZIP_MAX_MEMBERS} files in the archive.")
+    total = 0
+    for member in members:
+        path = PurePosixPath(member.filename)
+        if path.is_absolute() or ".." in path.parts or "\\" in member.filename:
+            raise ImportFailed(name, None, f"unsafe path in archive: {member.filename!r}.")
+        if path.name.startswith(".") or "__MACOSX" in path.parts:
+            continue
+        if path.suffix.lower() == ".zip":
+            raise ImportFailed(f"{name}/{member.filename}", None, "nested archives are not read.")
+        total += member.file_size
+        if total > ZIP_MAX_TOTAL:
+            raise ImportFailed(name, None, "archive expands beyond the size limit.")
+        with archive.open(member) as handle:
+            content = handle.read(member.file_size + 1)
+        if len(content) > member.file_size:
+            raise ImportFailed(name, None, f"{member.filename!r} is larger than it claims.")
+        yield from _read(f"{name}/{member.filename}", content, max_chars)
+
+
+def _row(name: str, line: int | None, record: dict, max_chars: int) -> ArticleRow:
+    unknown = [k for k in record if k not in FIELDS]
+    if unknown:
+        raise ImportFailed(name, line, f"unknown fields: {', '.join(sorted(unknown))}.")
+    raw = record.get("text")
+    if not isinstance(raw, str) or not raw.strip():
+        raise ImportFailed(name, line, "missing or empty 'text'.")
+    text = normalise_text(raw)
+    if len(text) > max_chars:
+        raise ImportFailed(name, line, f"text has {len(text)} characters (limit {max_chars}).")
+    strings = {}
+    for key in ("id", "title", "outlet", "author", "url"):
+        value = record.get(key, "")
+        if isinstance(value, int) and not isinstance(value, bool) and key == "id":
+            value = str(value)
+        if not isinstance(value, str):
+            raise ImportFailed(name, line, f"'{key}' must be a string.")
+        strings[key] = unicodedata.normalize("NFC", value.strip())
+    if len(strings["id"]) > 200 or any(len(strings[k]) > 200 for k in ("outlet", "author")):
+        raise ImportFailed(name, line, "id, outlet and author are limited to 200 characters.")
+    meta = record.get("meta", {})
+    if not isinstance(meta, dict):
+        raise ImportFailed(name, line, "'meta' must be a JSON object.")
+    digest = text_sha256(text)
+    return ArticleRow(
+        external_id=strings["id"] or digest[:16],
+        text=text,
+        title=strings["title"],
+        outlet=strings["outlet"],
+        author=strings["author"],
+        url=strings["url"],
+        published=_parse_date(name, line, record.get("date")),
+        meta=meta,
+        sha256=digest,
+        source=f"{name}:{line}" if line else name,
+    )
+
+
+def _parse_date(name: str, line: int | None, value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ImportFailed(name, line, "'date' must be a string like 2024-05-31.")
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        raise ImportFailed(
+            name, line, f"'date' {value!r} is not an ISO date (YYYY-MM-DD)."
+        ) from None

@@ -1,0 +1,107 @@
+"""Giving each article to k distinct annotators with balanced workloads.
+
+Re-running only fills gaps: started work (in progress, done, skipped) is never taken away.
+Unstarted assignments may move from the busiest annotator to the least busy one so that
+workloads differ by at most one wherever the k-distinct rule allows it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select
+
+from annotator.extensions import db
+from annotator.models import Assignment, Document, Project
+from annotator.services.errors import ServiceError
+from annotator.services.projects import annotators
+
+
+@dataclass
+class AssignReport:
+    created: int = 0
+    moved: int = 0
+    annotators: int = 0
+    unfilled: int = 0
+
+    def summary(self) -> str:
+        text = f"Created {self.created} assignments for {self.annotators} annotators"
+        if self.moved:
+            text += f", moved {self.moved} unstarted ones to balance workloads"
+        if self.unfilled:
+            text += f"; {self.unfilled} articles have fewer than k annotators available"
+        return text + "."
+
+
+def assign(project: Project, per_doc: int | None = None) -> AssignReport:
+    k = per_doc or project.per_doc
+    if k < 1:
+        raise ServiceError("Each article needs at least one annotator (k >= 1).")
+    people = [u.id for u in annotators(project)]
+    report = AssignReport(annotators=len(people))
+    if not people:
+        raise ServiceError("The project has no annotators to assign articles to.")
+    docs = (
+        db.session.execute(
+            select(Document.id).where(Document.project_id == project.id).order_by(Document.id)
+        )
+        .scalars()
+        .all()
+    )
+    current = db.session.execute(
+        select(Assignment.id, Assignment.document_id, Assignment.user_id, Assignment.status).where(
+            Assignment.project_id == project.id
+        )
+    ).all()
+    members = set(people)
+    on_doc: dict[int, set[int]] = defaultdict(set)
+    load = {uid: 0 for uid in people}
+    movable: dict[int, list[tuple[int, int]]] = defaultdict(list)  # user -> (assignment, doc)
+    for aid, doc, uid, status in current:
+        on_doc[doc].add(uid)
+        if uid in members:
+            load[uid] += 1
+            if status == "todo":
+                movable[uid].append((aid, doc))
+    new: list[dict] = []
+    for doc in docs:
+        while len(on_doc[doc]) < k:
+            free = [u for u in people if u not in on_doc[doc]]
+            if not free:
+                report.unfilled += 1
+                break
+            uid = min(free, key=lambda u: (load[u], u))
+            on_doc[doc].add(uid)
+            load[uid] += 1
+            new.append({"document_id": doc, "user_id": uid, "project_id": project.id})
+    report.moved = _rebalance(project, people, load, on_doc, movable)
+    if new:
+        db.session.execute(insert(Assignment), new)
+    report.created = len(new)
+    db.session.flush()
+    return report
+
+
+def _rebalance(project, people, load, on_doc, movable) -> int:
+    """Move unstarted assignments from the busiest to the least busy annotators."""
+    moved = 0
+    while True:
+        low = min(people, key=lambda u: (load[u], u))
+        high = max(people, key=lambda u: (load[u], -u))
+        if load[high] - load[low] <= 1:
+            return moved
+        choice = next(((a, d) for a, d in movable[high] if low not in on_doc[d]), None)
+        if choice is None:
+            return moved
+        aid, doc = choice
+        movable[high].remove(choice)
+        db.session.execute(delete(Assignment).where(Assignment.id == aid))
+        db.session.execute(
+            insert(Assignment), [{"document_id": doc, "user_id": low, "project_id": project.id}]
+        )
+        on_doc[doc].discard(high)
+        on_doc[doc].add(low)
+        load[high] -= 1
+        load[low] += 1
+        moved += 1

@@ -1,0 +1,14 @@
+"""Schema management: migrations for real databases, create_all for throwaway test databases."""
+
+from __future__ import annotations
+
+import os
+
+MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+
+
+def upgrade_database() -> None:
+    """Apply every migration (creates the database file on SQLite)."""
+    from flask_migrate import upgrade
+
+    upgrade(directory=MIGRATIONS)

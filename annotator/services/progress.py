@@ -1,0 +1,108 @@
+"""Progress figures: an annotator's done / assigned, and per-annotator figures for leads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from annotator.extensions import db
+from annotator.models import Assignment, Document, User
+
+
+@dataclass
+class Progress:
+    done: int = 0
+    assigned: int = 0
+    seconds: int = 0
+    next_document_id: int | None = None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.assigned) if self.assigned else 0
+
+
+FINISHED = ("done", "skipped")
+
+
+def progress_for_user(user: User, project_ids: list[int]) -> dict[int, Progress]:
+    """Per project: the user's own done / assigned and the next unfinished article."""
+    out = {pid: Progress() for pid in project_ids}
+    if not project_ids:
+        return out
+    rows = db.session.execute(
+        select(
+            Assignment.project_id,
+            func.count(),
+            func.sum(case((Assignment.status.in_(FINISHED), 1), else_=0)),
+            func.coalesce(func.sum(Assignment.seconds_spent), 0),
+        )
+        .where(Assignment.user_id == user.id, Assignment.project_id.in_(project_ids))
+        .group_by(Assignment.project_id)
+    )
+    for pid, assigned, done, seconds in rows:
+        out[pid] = Progress(done=int(done or 0), assigned=assigned, seconds=int(seconds))
+    for pid in project_ids:
+        out[pid].next_document_id = next_document(user.id, pid)
+    return out
+
+
+def next_document(user_id: int, project_id: int, after: int | None = None) -> int | None:
+    """The user's next unfinished article: in-progress ones first, then by order of import."""
+    query = (
+        select(Assignment.document_id)
+        .where(
+            Assignment.user_id == user_id,
+            Assignment.project_id == project_id,
+            Assignment.status.in_(("todo", "in_progress")),
+        )
+        .order_by(case((Assignment.status == "in_progress", 0), else_=1), Assignment.document_id)
+        .limit(1)
+    )
+    if after is not None:
+        query = query.where(Assignment.document_id != after)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def annotator_progress(project_id: int) -> list[dict]:
+    """For leads: every assignee's done / assigned, skipped and time spent."""
+    rows = db.session.execute(
+        select(
+            User.username,
+            func.count(),
+            func.sum(case((Assignment.status == "done", 1), else_=0)),
+            func.sum(case((Assignment.status == "skipped", 1), else_=0)),
+            func.coalesce(func.sum(Assignment.seconds_spent), 0),
+        )
+        .join(User, User.id == Assignment.user_id)
+        .where(Assignment.project_id == project_id)
+        .group_by(User.username)
+        .order_by(User.username)
+    )
+    out = []
+    for name, assigned, done, skipped, seconds in rows:
+        finished = int(done or 0) + int(skipped or 0)
+        out.append(
+            {
+                "username": name,
+                "assigned": assigned,
+                "done": int(done or 0),
+                "skipped": int(skipped or 0),
+                "seconds": int(seconds),
+                "percent": round(100 * finished / assigned) if assigned else 0,
+                "seconds_per_article": round(int(seconds) / finished) if finished else 0,
+            }
+        )
+    return out
+
+
+def document_counts(project_id: int) -> dict:
+    total = db.session.execute(
+        select(func.count(Document.id)).where(Document.project_id == project_id)
+    ).scalar_one()
+    assigned = db.session.execute(
+        select(func.count(func.distinct(Assignment.document_id))).where(
+            Assignment.project_id == project_id
+        )
+    ).scalar_one()
+    return {"documents": total, "assigned_documents": assigned}

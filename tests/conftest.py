@@ -1,0 +1,110 @@
+"""Fixtures in the flaskr style: a fresh app per test, ``client``, ``runner`` and ``auth``.
+
+The schema is created once per session; every test starts from empty tables. SQLite by
+default; PostgreSQL when ``ANNOTATOR_TEST_DATABASE_URL`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from annotator import create_app
+from annotator.config import from_environment
+from annotator.extensions import db
+
+TEST_PASSWORD = "correct-horse-1"
+
+
+def _test_database_url(tmp_path_factory) -> str:
+    url = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
+    if url:
+        os.environ.setdefault("ANNOTATOR_DATABASE_URL", url)
+        return from_environment()["SQLALCHEMY_DATABASE_URI"] if url.startswith("postgres") else url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return _test_database_url(tmp_path_factory)
+
+
+def make_app(database_url: str, instance: str, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": instance,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    app = make_app(database_url, str(tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return True
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url, _schema, tmp_path):
+    app = make_app(database_url, str(tmp_path / "instance"))
+    with app.app_context():
+        _empty_tables()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str, password: str = TEST_PASSWORD):
+        return self._client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that call services directly."""
+    with app.app_context():
+        yield app

@@ -1,0 +1,16 @@
+from tests.factories import make_world
+
+
+def test_home_requires_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_lead_sees_project(app, client, auth):
+    with app.app_context():
+        make_world()
+    assert auth.login("lena").status_code == 302
+    page = client.get("/")
+    assert b"Bias study" in page.data
+    assert b"Other study" not in page.data
