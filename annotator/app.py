@@ -71,6 +71,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
+    from annotator.auth import requests as auth_requests
+
+    auth_requests.init_app(app)
+
     @login_manager.user_loader
     def load_user(user_id: str):
         from annotator.models import User
@@ -82,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from annotator.annotate.routes import bp as annotate_bp
+    from annotator.api import bp as api_bp
     from annotator.auth.routes import bp as auth_bp
     from annotator.home.routes import bp as home_bp
     from annotator.projects import schema_routes  # noqa: F401  (adds routes to projects_bp)
@@ -91,3 +96,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(annotate_bp)
+    app.register_blueprint(api_bp)

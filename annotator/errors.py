@@ -13,9 +13,9 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.is_json
 
 
-def _render(status: int, message: str):
+def _render(status: int, message: str, payload: dict | None = None):
     if wants_json():
-        return jsonify({"error": message, "status": status}), status
+        return jsonify({"error": message, "status": status, **(payload or {})}), status
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -33,7 +33,7 @@ def init_app(app) -> None:
         from annotator.extensions import db
 
         db.session.rollback()
-        return _render(exc.status, exc.message)
+        return _render(exc.status, exc.message, exc.payload)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from annotator.auth.forms import CreateUserForm, LoginForm, RegisterForm
 from annotator.extensions import db, limiter
@@ -34,15 +38,31 @@ def login():
         user = db.session.execute(
             select(User).where(User.username == form.username.data.strip())
         ).scalar_one_or_none()
+        if user is None:  # spend the same time as a wrong password: no user enumeration
+            check_password_hash(_dummy_hash(), form.password.data)
         if user is None or not user.active or not user.check_password(form.password.data):
             flash("Unknown user name or wrong password.", "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user)
-        target = request.args.get("next", "")
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("home.index")
-        return redirect(target)
+        return redirect(_safe_next(request.args.get("next", "")) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    from annotator.models.users import PASSWORD_METHOD
+
+    return generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
+
+
+def _safe_next(target: str) -> str | None:
+    """A same-site path, or None: browsers read '/\\host' and '/<tab>/host' as '//host'."""
+    if not target.startswith("/") or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
 
 
 @bp.route("/logout", methods=["POST"])
@@ -65,7 +85,8 @@ def register():
             db.session.commit()
             login_user(user)
             return redirect(url_for("home.index"))
-    return render_template("auth/register.html", form=form)
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/register.html", form=form), status
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -84,4 +105,5 @@ def users():
             flash(f"Created user {form.username.data}.", "success")
             return redirect(url_for("auth.users"))
     all_users = db.session.execute(select(User).order_by(User.username)).scalars().all()
-    return render_template("auth/users.html", form=form, users=all_users)
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/users.html", form=form, users=all_users), status

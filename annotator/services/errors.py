@@ -6,9 +6,10 @@ class ServiceError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: str, status: int | None = None, payload: dict | None = None):
         super().__init__(message)
         self.message = message
+        self.payload = payload or {}
         if status is not None:
             self.status = status
 

@@ -1,0 +1,199 @@
+"""Creating, updating and deleting an annotator's spans, each with its audit row.
+
+Updates are optimistic: the caller sends the version it saw; a stale version is a 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from annotator.extensions import db
+from annotator.models import Assignment, Document, Label, Span, SpanEvent, User
+from annotator.models.base import utcnow
+from annotator.services.errors import Conflict, NotFound, ServiceError
+from annotator.services.span_rules import (
+    check_attributes,
+    check_note,
+    check_offsets,
+    check_source,
+    require_int,
+)
+
+EDITABLE = {"label_id", "start", "end", "text", "attributes", "note", "version"}
+
+
+def span_dict(span: Span, label_name: str | None = None) -> dict[str, Any]:
+    return {
+        "id": span.id,
+        "label_id": span.label_id,
+        "label": label_name if label_name is not None else span.label.name,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "attributes": span.attributes or {},
+        "note": span.note or "",
+        "source": span.source,
+        "version": span.version,
+        "guidelines_version": span.guidelines_version,
+    }
+
+
+def _label(document: Document, label_id: Any) -> Label:
+    if isinstance(label_id, bool) or not isinstance(label_id, int):
+        raise ServiceError("'label_id' must be an integer.")
+    label = db.session.get(Label, label_id)
+    if label is None or label.project_id != document.project_id:
+        raise ServiceError("That label does not belong to this project.")
+    return label
+
+
+def _link_checker(user_id: int, document_id: int, exclude: int | None = None):
+    def ok(span_id: int) -> bool:
+        if span_id == exclude:
+            return False
+        owner = db.session.execute(
+            select(Span.user_id, Span.document_id).where(Span.id == span_id)
+        ).first()
+        return owner is not None and tuple(owner) == (user_id, document_id)
+
+    return ok
+
+
+def create_span(user: User, document: Document, data: dict, guidelines_version: int) -> Span:
+    if not isinstance(data, dict):
+        raise ServiceError("Send a JSON object.")
+    label = _label(document, data.get("label_id"))
+    start, end = require_int(data, "start"), require_int(data, "end")
+    check_offsets(document.text, start, end, data.get("text"))
+    span = Span(
+        document_id=document.id,
+        user_id=user.id,
+        label_id=label.id,
+        start=start,
+        end=end,
+        text=data["text"],
+        attributes=check_attributes(
+            data.get("attributes"), label.attributes, _link_checker(user.id, document.id)
+        ),
+        note=check_note(data.get("note")),
+        source=check_source(data.get("source")),
+        guidelines_version=guidelines_version,
+        version=1,
+    )
+    db.session.add(span)
+    db.session.flush()
+    after = span_dict(span, label.name)
+    db.session.add(
+        SpanEvent(
+            span_id=span.id,
+            document_id=document.id,
+            user_id=user.id,
+            action="create",
+            before=None,
+            after=after,
+        )
+    )
+    _mark_started(user.id, document.id)
+    return span
+
+
+def own_span(user: User, span_id: int) -> Span:
+    """The caller's own span; other people's spans are simply not found."""
+    span = db.session.get(Span, span_id)
+    if span is None or span.user_id != user.id:
+        raise NotFound("No such span among yours.")
+    return span
+
+
+def update_span(user: User, span_id: int, data: dict) -> Span:
+    if not isinstance(data, dict):
+        raise ServiceError("Send a JSON object.")
+    unknown = set(data) - EDITABLE
+    if unknown:
+        raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    version = require_int(data, "version")
+    span = own_span(user, span_id)
+    document = db.session.get(Document, span.document_id)
+    before = span_dict(span)
+    label = _label(document, data["label_id"]) if "label_id" in data else span.label
+    start = require_int(data, "start") if "start" in data else span.start
+    end = require_int(data, "end") if "end" in data else span.end
+    covered = data.get("text", span.text)
+    check_offsets(document.text, start, end, covered)
+    attributes = data.get("attributes", span.attributes)
+    attributes = check_attributes(
+        attributes, label.attributes, _link_checker(user.id, document.id, exclude=span.id)
+    )
+    note = check_note(data["note"]) if "note" in data else span.note
+    values = dict(
+        label_id=label.id,
+        start=start,
+        end=end,
+        text=covered,
+        attributes=attributes,
+        note=note,
+        version=Span.version + 1,
+        updated_at=utcnow(),
+    )
+    result = db.session.execute(
+        update(Span)
+        .where(Span.id == span.id, Span.version == version)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        current = own_span(user, span_id)
+        raise Conflict(_stale(current), payload={"span": span_dict(current)})
+    db.session.refresh(span)
+    db.session.add(
+        SpanEvent(
+            span_id=span.id,
+            document_id=document.id,
+            user_id=user.id,
+            action="update",
+            before=before,
+            after=span_dict(span, label.name),
+        )
+    )
+    return span
+
+
+def delete_span(user: User, span_id: int, version: int | None = None) -> None:
+    span = own_span(user, span_id)
+    if version is not None and version != span.version:
+        raise Conflict(_stale(span), payload={"span": span_dict(span)})
+    before = span_dict(span)
+    db.session.add(
+        SpanEvent(
+            span_id=span.id,
+            document_id=span.document_id,
+            user_id=user.id,
+            action="delete",
+            before=before,
+            after=None,
+        )
+    )
+    db.session.delete(span)
+    db.session.flush()
+
+
+def _stale(span: Span) -> str:
+    return (
+        f"This span was changed elsewhere (now version {span.version}); the page has reloaded it."
+    )
+
+
+def _mark_started(user_id: int, document_id: int) -> None:
+    db.session.execute(
+        update(Assignment)
+        .where(
+            Assignment.user_id == user_id,
+            Assignment.document_id == document_id,
+            Assignment.status == "todo",
+        )
+        .values(status="in_progress", started_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
