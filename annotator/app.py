@@ -85,15 +85,21 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from annotator.account.routes import bp as account_bp
     from annotator.annotate.routes import bp as annotate_bp
     from annotator.api import bp as api_bp
     from annotator.auth.routes import bp as auth_bp
+    from annotator.exports.routes import bp as exports_bp
     from annotator.home.routes import bp as home_bp
     from annotator.projects import schema_routes  # noqa: F401  (adds routes to projects_bp)
     from annotator.projects.routes import bp as projects_bp
+    from annotator.stats.routes import bp as stats_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(annotate_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(stats_bp)

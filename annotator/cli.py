@@ -9,6 +9,7 @@ import functools
 import os
 import secrets
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -120,12 +121,16 @@ def import_command(project, files):
             loaded.append((os.path.basename(path), Path(path).read_bytes()))
         except OSError as exc:
             raise click.ClickException(f"{path}: cannot read ({exc.strerror}).") from None
-    with click.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
+    began = time.perf_counter()
+    bars = []  # the bar starts with the inserts, so a bad file prints only its error line
 
-        def progress(done, total):
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
+    def progress(done, total):
+        if not bars:
+            bars.append(click.progressbar(length=max(total, 1), label="Importing", file=sys.stderr))
+            bars[0].__enter__()
+        bars[0].update(done - bars[0].pos)
 
+    try:
         report = import_files(
             target,
             loaded,
@@ -133,8 +138,11 @@ def import_command(project, files):
             max_chars=current_app.config["IMPORT_MAX_TEXT_CHARS"],
             max_records=current_app.config["IMPORT_MAX_RECORDS"],
         )
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
     db.session.commit()
-    click.echo(report.summary())
+    click.echo(f"{report.summary()} Done in {time.perf_counter() - began:.2f} s.")
 
 
 @command("assign")

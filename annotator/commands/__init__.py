@@ -2,4 +2,6 @@
 
 
 def all_commands() -> list:
-    return []
+    from annotator.commands import agreement, export
+
+    return [*export.COMMANDS, *agreement.COMMANDS]

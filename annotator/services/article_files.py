@@ -12,6 +12,7 @@ import io
 import json
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -162,8 +163,12 @@ def _read_zip(name: str, data: bytes, max_chars: int) -> Iterator[ArticleRow]:
         total += member.file_size
         if total > ZIP_MAX_TOTAL:
             raise ImportFailed(name, None, "archive expands beyond the size limit.")
-        with archive.open(member) as handle:
-            content = handle.read(member.file_size + 1)
+        try:
+            with archive.open(member) as handle:
+                content = handle.read(member.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            # corrupt data, a size or CRC that lies, unsupported compression or encryption
+            raise ImportFailed(name, None, f"cannot read {member.filename!r} ({exc}).") from None
         if len(content) > member.file_size:
             raise ImportFailed(name, None, f"{member.filename!r} is larger than it claims.")
         yield from _read(f"{name}/{member.filename}", content, max_chars)

@@ -88,12 +88,17 @@ def _rebalance(project, people, load, on_doc, movable) -> int:
     moved = 0
     while True:
         low = min(people, key=lambda u: (load[u], u))
-        high = max(people, key=lambda u: (load[u], -u))
-        if load[high] - load[low] <= 1:
+        # The busiest annotator that has unstarted work to give (not always the busiest one).
+        donors = sorted((u for u in people if load[u] - load[low] > 1), key=lambda u: (-load[u], u))
+        pick = None
+        for high in donors:
+            choice = next(((a, d) for a, d in movable[high] if low not in on_doc[d]), None)
+            if choice is not None:
+                pick = (high, choice)
+                break
+        if pick is None:
             return moved
-        choice = next(((a, d) for a, d in movable[high] if low not in on_doc[d]), None)
-        if choice is None:
-            return moved
+        high, choice = pick
         aid, doc = choice
         movable[high].remove(choice)
         db.session.execute(delete(Assignment).where(Assignment.id == aid))

@@ -1,0 +1,142 @@
+"""Read endpoints for researchers (session or Bearer token): projects, documents, spans, export.
+
+Annotators see only their own spans and assigned articles; leads see everything in their
+projects.
+"""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request, stream_with_context
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from annotator.api import bp
+from annotator.extensions import db
+from annotator.models import Assignment, Document
+from annotator.queries import Selection, iter_documents
+from annotator.services.access import is_lead, load_project, visible_projects
+from annotator.services.errors import ServiceError
+from annotator.services.exporting import ExportRequest, filename, media_type, stream
+
+MAX_PAGE = 500
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ServiceError(f"'{name}' must be an integer from {low} to {high}.")
+    return int(raw)
+
+
+@bp.get("/projects")
+@login_required
+def list_projects():
+    return jsonify(
+        [
+            {
+                "id": p.id,
+                "name": p.name,
+                "description": p.description,
+                "role": role,
+                "guidelines_version": p.guidelines_version,
+                "per_doc": p.per_doc,
+                "blind": p.blind,
+            }
+            for p, role in visible_projects(current_user)
+        ]
+    )
+
+
+@bp.get("/projects/<int:project_id>/documents")
+@login_required
+def list_documents(project_id: int):
+    project, role = load_project(current_user, project_id)
+    offset = _int_arg("offset", 0, 0, 10**9)
+    limit = _int_arg("limit", 100, 1, MAX_PAGE)
+    query = select(
+        Document.id,
+        Document.external_id,
+        Document.title,
+        Document.outlet,
+        func.length(Document.text).label("length"),
+    ).where(Document.project_id == project.id)
+    if not is_lead(role):
+        query = query.join(Assignment, Assignment.document_id == Document.id).where(
+            Assignment.user_id == current_user.id
+        )
+    rows = db.session.execute(query.order_by(Document.id).offset(offset).limit(limit)).all()
+    return jsonify(
+        {"offset": offset, "limit": limit, "documents": [dict(r._mapping) for r in rows]}
+    )
+
+
+@bp.get("/projects/<int:project_id>/spans")
+@login_required
+def list_spans(project_id: int):
+    """Spans as plain records, a page of documents at a time."""
+    project, role = load_project(current_user, project_id)
+    offset = _int_arg("offset", 0, 0, 10**9)
+    limit = _int_arg("limit", 100, 1, MAX_PAGE)
+    ids = select(Document.id).where(Document.project_id == project.id)
+    if not is_lead(role):
+        ids = ids.join(Assignment, Assignment.document_id == Document.id).where(
+            Assignment.user_id == current_user.id
+        )
+    page = list(db.session.execute(ids.order_by(Document.id).offset(offset).limit(limit)).scalars())
+    selection = None if is_lead(role) else Selection(annotators=frozenset([current_user.username]))
+    spans = (
+        [
+            {
+                "document": s.document_id,
+                "annotator": s.annotator,
+                "label": s.label,
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "attributes": s.attributes,
+                "note": s.note,
+                "id": s.id,
+            }
+            for doc in iter_documents(project.id, selection, document_ids=page)
+            if page
+            for s in doc.spans
+        ]
+        if page
+        else []
+    )
+    return jsonify({"offset": offset, "limit": limit, "spans": spans})
+
+
+@bp.get("/projects/<int:project_id>/export")
+@login_required
+def export_project(project_id: int):
+    project, role = load_project(current_user, project_id, lead=True)
+    args = request.args
+    export_request = ExportRequest(
+        format=args.get("format", "jsonl"),
+        content=args.get("content", "raw"),
+        annotators=args.getlist("annotator"),
+        labels=args.getlist("label"),
+        done_only=args.get("done_only") in ("1", "true"),
+        soft_labels=args.get("soft_labels") in ("1", "true"),
+        bundle=args.get("bundle") in ("1", "true"),
+    ).validate()
+    body = stream(project, export_request)
+    response = Response(stream_with_context(body), mimetype=media_type(export_request))
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{filename(project, export_request)}"'
+    )
+    return response
+
+
+@bp.get("/projects/<int:project_id>/agreement")
+@login_required
+def agreement(project_id: int):
+    from annotator.services.agreement import report_for
+
+    project, _ = load_project(current_user, project_id, lead=True)
+    report = report_for(project, n_boot=_int_arg("bootstrap", 500, 0, 5000))
+    report.pop("document_ids", None)
+    return jsonify(report)

@@ -1,0 +1,77 @@
+"""Agreement for a project: rows -> plain span tuples -> ``annotator.agreement.project_report``.
+
+Who annotated a document: annotators whose assignment is done, plus anyone with spans on it
+(so an annotator who finished an article without marking anything counts as agreeing on
+"nothing here").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from annotator.agreement import project_report
+from annotator.extensions import db
+from annotator.models import Assignment, Document, Label, Project, Span, User
+
+
+def report_for(project: Project, *, n_boot: int = 500, seed: int = 0) -> dict:
+    users = dict(db.session.execute(select(User.id, User.username)).all())
+    labels = dict(
+        db.session.execute(select(Label.id, Label.name).where(Label.project_id == project.id)).all()
+    )
+    docs = db.session.execute(
+        select(
+            Document.id, Document.external_id, Document.outlet, func.length(Document.text)
+        ).where(Document.project_id == project.id)
+    ).all()
+    external = {d.id: d.external_id for d in docs}
+    spans = [
+        (external[doc], users[user], start, end, labels[label], version)
+        for doc, user, start, end, label, version in db.session.execute(
+            select(
+                Span.document_id,
+                Span.user_id,
+                Span.start,
+                Span.end,
+                Span.label_id,
+                Span.guidelines_version,
+            )
+            .join(Document, Document.id == Span.document_id)
+            .where(Document.project_id == project.id)
+        )
+    ]
+    annotators: dict[str, set[str]] = defaultdict(set)
+    for doc, user in db.session.execute(
+        select(Assignment.document_id, Assignment.user_id).where(
+            Assignment.project_id == project.id, Assignment.status == "done"
+        )
+    ):
+        annotators[external[doc]].add(users[user])
+    for doc, who, *_ in spans:
+        annotators[doc].add(who)
+    lengths = {d.external_id: d[3] for d in docs if d.external_id in annotators}
+    outlets = {d.external_id: d.outlet or "(none)" for d in docs if d.external_id in annotators}
+    report = project_report(
+        spans, lengths, outlets, doc_annotators=dict(annotators), n_boot=n_boot, seed=seed
+    )
+    report["document_ids"] = {d.external_id: d.id for d in docs}
+    return report
+
+
+def headline_figures(project: Project) -> dict | None:
+    """The overall figures for a dataset card, or None when there is not enough data."""
+    report = report_for(project, n_boot=200)
+    if report.get("status") != "ok":
+        return None
+    overall = report["overall"]
+    figures = {
+        "unitizing alpha (overall)": overall.get("unitizing_alpha"),
+        "character-level alpha (overall)": overall.get("character_alpha"),
+        "span F1 exact (mean over annotator pairs)": overall.get("span_f1_exact"),
+        "span F1 partial (mean over annotator pairs)": overall.get("span_f1_partial"),
+    }
+    for label, values in report.get("per_label", {}).items():
+        figures[f"unitizing alpha ({label})"] = values.get("unitizing_alpha")
+    return {k: v for k, v in figures.items() if v is not None}

@@ -1,0 +1,136 @@
+"""Exports: database rows -> records (``queries``) -> a format writer, streamed as bytes.
+
+Optionally bundled as a zip with a dataset card (README.md) carrying label definitions,
+guidelines, counts and agreement figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from annotator.extensions import db
+from annotator.formats import (
+    SELECTIONS,
+    WRITERS,
+    dataset_card,
+    export,
+    filter_annotators,
+    filter_labels,
+    stream_zip,
+)
+from annotator.models import Assignment, Document, Project
+from annotator.queries import Selection, iter_documents, label_records
+from annotator.services.errors import ServiceError
+
+CONTENTS = tuple(SELECTIONS)
+
+
+@dataclass
+class ExportRequest:
+    format: str = "jsonl"
+    content: str = "raw"
+    annotators: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    done_only: bool = False
+    soft_labels: bool = False
+    bundle: bool = False
+
+    def validate(self) -> ExportRequest:
+        if self.format not in WRITERS:
+            raise ServiceError(f"Unknown format {self.format!r}; choose {', '.join(WRITERS)}.")
+        if self.content not in CONTENTS:
+            raise ServiceError(f"Unknown content {self.content!r}; choose {', '.join(CONTENTS)}.")
+        if self.soft_labels and self.format != "jsonl":
+            raise ServiceError("Soft labels are only written in the jsonl format.")
+        return self
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "project"
+
+
+def filename(project: Project, request: ExportRequest) -> str:
+    writer = WRITERS[request.format]
+    base = f"{slug(project.name)}-{request.content}-{request.format}"
+    return base + (".zip" if request.bundle else writer.extension)
+
+
+def media_type(request: ExportRequest) -> str:
+    return "application/zip" if request.bundle else WRITERS[request.format].media_type
+
+
+def documents(project: Project, request: ExportRequest):
+    """The selected records, lazily."""
+    selection = Selection(
+        annotators=frozenset(request.annotators) if request.annotators else None,
+        labels=frozenset(request.labels) if request.labels else None,
+        done_only=request.done_only,
+    )
+    docs = SELECTIONS[request.content](iter_documents(project.id, selection))
+    if request.labels:
+        docs = filter_labels(docs, request.labels)
+    if request.annotators and request.content != "majority":
+        docs = filter_annotators(docs, request.annotators)
+    return docs
+
+
+def stream(project: Project, request: ExportRequest) -> Iterator[bytes]:
+    """The export's bytes. Raises ServiceError (before the first byte) on a bad request."""
+    request.validate()
+    options = {"soft_labels": True} if request.soft_labels else {}
+    if not request.bundle:
+        return export(request.format, documents(project, request), **options)
+    writer = WRITERS[request.format]
+    data_name = filename(project, ExportRequest(request.format, request.content))
+    if writer.multi_file:
+        entries = writer.write(documents(project, request), **options)
+    else:
+        entries = [(data_name, writer.write(documents(project, request), **options))]
+    return stream_zip(_with_card(project, request, entries))
+
+
+def _with_card(project: Project, request: ExportRequest, entries):
+    names = []
+    for name, content in entries:
+        names.append(name)
+        yield name, content
+    yield "README.md", card(project, names)
+
+
+def card(project: Project, files: list[str]) -> str:
+    outlets = Counter(
+        dict(
+            db.session.execute(
+                select(Document.outlet, func.count(Document.id))
+                .where(Document.project_id == project.id)
+                .group_by(Document.outlet)
+            ).all()
+        )
+    )
+    annotators = db.session.execute(
+        select(func.count(func.distinct(Assignment.user_id))).where(
+            Assignment.project_id == project.id
+        )
+    ).scalar_one()
+    return dataset_card(
+        project.name,
+        label_records(project.id),
+        project.guidelines,
+        project.guidelines_version,
+        dict(outlets),
+        annotators,
+        agreement_summary(project),
+        files,
+    )
+
+
+def agreement_summary(project: Project) -> dict | None:
+    """Headline agreement figures for the card (None when there is not enough data)."""
+    from annotator.services.agreement import headline_figures
+
+    return headline_figures(project)

@@ -1,0 +1,231 @@
+"""Shared pieces of the server benchmarks: a fresh database, the CLI, gunicorn, and a small
+keep-alive HTTP client that logs in like a browser (session cookie + CSRF token)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "bench-password-1"
+SECRET = "benchmark-secret-key"
+
+WORDS = (
+    "government minister said officials policy economy crisis voters election reform "
+    "budget health security border trade climate energy court ruling protest leaders "
+    "report critics support opposition plan million percent campaign rally claims "
+    "agency spokesperson families workers industry prices schools police"
+).split()
+EXTRAS = ("“unprecedented”", "‘reckless’", "🤝", "🎉", "café", "naïve", "—", "Zürich")
+
+
+def article(rng: random.Random, n: int, chars: int = 3000) -> dict:
+    """A synthetic news-like article of about ``chars`` characters (curly quotes, emoji)."""
+    sentences, size = [], 0
+    while size < chars:
+        words = [rng.choice(WORDS) for _ in range(rng.randint(8, 20))]
+        if rng.random() < 0.3:
+            words.insert(rng.randrange(len(words)), rng.choice(EXTRAS))
+        sentence = " ".join(words).capitalize() + "."
+        sentences.append(sentence)
+        size += len(sentence) + 1
+    paragraphs = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]
+    return {
+        "id": f"bench-{n}",
+        "title": f"Synthetic article {n}",
+        "outlet": rng.choice(["Courier", "Ledger", "Wire", "Times"]),
+        "date": "2026-01-01",
+        "text": "\n\n".join(paragraphs),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def fresh_database(url: str | None):
+    """Yield (database_url, instance_dir); SQLite in a temp dir by default, or a new
+    PostgreSQL database created beside the one ``url`` names (dropped afterwards)."""
+    with tempfile.TemporaryDirectory(prefix="annotator-bench-") as instance:
+        if not url or url.startswith("sqlite"):
+            yield f"sqlite:///{instance}/bench.sqlite", instance
+            return
+        import psycopg
+
+        name = "annotator_bench_" + uuid.uuid4().hex[:8]
+        parsed = urlparse(url.replace("+psycopg", ""))
+        admin = parsed._replace(path="/postgres").geturl()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield parsed._replace(path=f"/{name}").geturl(), instance
+        finally:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def environment(database_url: str, instance: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        ANNOTATOR_DATABASE_URL=database_url,
+        ANNOTATOR_INSTANCE_PATH=instance,
+        ANNOTATOR_SECRET_KEY=SECRET,
+        PYTHONUNBUFFERED="1",
+        ANNOTATOR_LOGIN_RATE_LIMIT="10000 per minute",
+    )
+    return env
+
+
+def cli(env: dict, *args: str, stdin: str | None = None) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator", *args],
+        env=env,
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"annotator {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+@contextmanager
+def gunicorn(env: dict, workers: int, threads: int = 1):
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--keep-alive",
+        "30",
+    ]
+    if threads > 1:
+        cmd += ["-k", "gthread", "--threads", str(threads)]
+    proc = subprocess.Popen([*cmd, "wsgi:app"], env=env, cwd=ROOT, start_new_session=True)
+    try:
+        wait_for_port(port)
+        yield port, proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not listen on {port}")
+
+
+class Client:
+    """One browser-like session on a keep-alive connection."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+        self.csrf = ""
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if self.csrf and method != "GET":
+            headers["X-CSRFToken"] = self.csrf
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (ConnectionError, http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt:
+                    raise
+        for value in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, data
+
+    def login(self, username: str, password: str = PASSWORD) -> None:
+        _, page = self.request("GET", "/login")
+        self.csrf = re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
+        form = urlencode({"username": username, "password": password, "csrf_token": self.csrf})
+        status, _ = self.request(
+            "POST", "/login", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        if status != 302:
+            raise RuntimeError(f"login as {username} failed ({status})")
+        _, page = self.request("GET", "/")
+        self.csrf = re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
+
+    def post_json(self, path: str, payload: dict):
+        return self.request(
+            "POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json"}
+        )
+
+
+def span_payload(rng: random.Random, text: str, labels: list[dict]) -> dict:
+    """A random valid span: whole words, never starting or ending with whitespace."""
+    words = [m.span() for m in re.finditer(r"\S+", text)]
+    i = rng.randrange(len(words))
+    j = min(len(words) - 1, i + rng.randint(0, 6))
+    start, end = words[i][0], words[j][1]
+    label = rng.choice(labels)
+    attributes = {}
+    for a in label["attributes"]:
+        if a["type"] == "choice":
+            attributes[a["name"]] = rng.choice(a["options"])
+        elif a["type"] == "boolean":
+            attributes[a["name"]] = rng.random() < 0.5
+        elif a["type"] in ("text", "link"):
+            attributes[a["name"]] = "a speaker"
+    return {
+        "label_id": label["id"],
+        "start": start,
+        "end": end,
+        "text": text[start:end],
+        "attributes": attributes,
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]

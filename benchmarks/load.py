@@ -1,0 +1,313 @@
+"""Load benchmark of the real server (prints figures; not a test).
+
+    python benchmarks/load.py [--database-url URL] [--workers N] [--spans 5000]
+
+Starts ``gunicorn wsgi:app`` on 127.0.0.1 against a fresh database and runs, seeded and bounded:
+W1 import (CLI and upload endpoint), W2 span creation by 16 browser-like clients, W3 article
+reads by 8 clients, W4 export (CLI and streaming download) with a count check. Prints one table
+and writes the same figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing import Pool
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.harness import (  # noqa: E402
+    PASSWORD,
+    Client,
+    article,
+    cli,
+    environment,
+    fresh_database,
+    gunicorn,
+    percentile,
+    span_payload,
+)
+
+ANNOTATORS = ["ann1", "ann2", "ann3", "ann4"]
+
+
+def setup(env: dict) -> None:
+    cli(env, "init-db")
+    cli(env, "create-user", "lead", "--password-stdin", stdin=PASSWORD + "\n")
+    cli(env, "create-project", "Bench", "--preset", "media-bias", "--lead", "lead")
+    for name in ANNOTATORS:
+        cli(env, "create-user", name, "--password-stdin", stdin=PASSWORD + "\n")
+        cli(env, "add-member", "Bench", name, "--role", "annotator")
+
+
+def write_articles(path: Path, first: int, count: int, seed: int) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(first, first + count):
+            out.write(json.dumps(article(rng, n), ensure_ascii=False) + "\n")
+
+
+def w1_import(env, port, workdir: Path, count: int) -> dict:
+    cli_file, upload_file = workdir / "cli.jsonl", workdir / "upload.jsonl"
+    write_articles(cli_file, 0, count, 1)
+    write_articles(upload_file, count, count, 2)
+    began = time.perf_counter()
+    output = cli(env, "import", "Bench", str(cli_file))
+    wall = time.perf_counter() - began
+    inner = float(re.search(r"in ([0-9.]+) s", output).group(1))
+    lead = Client(port)
+    lead.login("lead")
+    boundary = uuid.uuid4().hex
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+            f'{lead.csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="upload.jsonl"\r\nContent-Type: application/x-ndjson\r\n\r\n'
+        ).encode()
+        + upload_file.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    began = time.perf_counter()
+    status, _ = lead.request(
+        "POST",
+        "/projects/1/import",
+        body,
+        {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    upload = time.perf_counter() - began
+    if status not in (200, 302):
+        raise RuntimeError(f"upload import failed with {status}")
+    cli(env, "assign", "Bench", "--per-doc", "2")
+    return {
+        "articles": count,
+        "cli_seconds": inner,
+        "cli_per_s": count / inner,
+        "cli_wall_seconds": wall,
+        "upload_seconds": upload,
+        "upload_per_s": count / upload,
+    }
+
+
+def _assigned(port: int, username: str) -> list[int]:
+    client = Client(port)
+    client.login(username)
+    ids, offset = [], 0
+    while True:
+        _, data = client.request("GET", f"/api/v1/projects/1/documents?offset={offset}&limit=500")
+        page = json.loads(data)["documents"]
+        ids += [d["id"] for d in page]
+        if len(page) < 500:
+            return ids
+        offset += 500
+
+
+def _annotate_worker(args) -> dict:
+    port, username, docs, count, seed, deadline = args
+    rng = random.Random(seed)
+    client = Client(port)
+    client.login(username)
+    cache, latencies, errors, created = {}, [], 0, 0
+    for _ in range(count):
+        if time.time() > deadline:
+            break
+        doc = rng.choice(docs)
+        if doc not in cache:
+            _, data = client.request("GET", f"/api/v1/documents/{doc}")
+            payload = json.loads(data)
+            cache[doc] = (payload["document"]["text"], payload["labels"])
+        text, labels = cache[doc]
+        began = time.perf_counter()
+        status, _ = client.post_json(
+            f"/api/v1/documents/{doc}/spans", span_payload(rng, text, labels)
+        )
+        latencies.append(time.perf_counter() - began)
+        if status == 201:
+            created += 1
+        else:
+            errors += 1
+    return {"latencies": latencies, "errors": errors, "created": created}
+
+
+def _read_worker(args) -> dict:
+    port, username, docs, count, seed = args
+    rng = random.Random(seed)
+    client = Client(port)
+    client.login(username)
+    latencies, errors = [], 0
+    for _ in range(count):
+        began = time.perf_counter()
+        status, _ = client.request("GET", f"/api/v1/documents/{rng.choice(docs)}")
+        latencies.append(time.perf_counter() - began)
+        errors += status != 200
+    return {"latencies": latencies, "errors": errors}
+
+
+def _run_clients(worker, jobs: list, processes: int) -> tuple[list[dict], float]:
+    """Clients as threads spread over a few processes (the GIL would skew one process)."""
+    per = [jobs[i::processes] for i in range(processes)]
+    began = time.perf_counter()
+    with Pool(processes) as pool:
+        parts = pool.starmap(_threads, [(worker, p) for p in per if p])
+    return [r for part in parts for r in part], time.perf_counter() - began
+
+
+def _threads(worker, jobs):
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        return list(pool.map(worker, jobs))
+
+
+def summarise(results: list[dict], seconds: float, ok_key: str | None = None) -> dict:
+    latencies = [x for r in results for x in r["latencies"]]
+    done = sum(r[ok_key] for r in results) if ok_key else len(latencies)
+    return {
+        "requests": len(latencies),
+        "ok": done,
+        "errors": sum(r["errors"] for r in results),
+        "seconds": seconds,
+        "per_s": done / seconds if seconds else 0,
+        "p50_ms": 1000 * percentile(latencies, 50),
+        "p95_ms": 1000 * percentile(latencies, 95),
+        "p99_ms": 1000 * percentile(latencies, 99),
+    }
+
+
+def w4_export(env, port, workdir: Path, expected: int) -> dict:
+    out = workdir / "export.jsonl"
+    began = time.perf_counter()
+    cli(env, "export", "Bench", "--format", "jsonl", "-o", str(out))
+    cli_seconds = time.perf_counter() - began
+    cli_count = sum(len(json.loads(line)["spans"]) for line in out.open(encoding="utf-8"))
+    lead = Client(port)
+    lead.login("lead")
+    began = time.perf_counter()
+    status, data = lead.request("GET", "/api/v1/projects/1/export?format=jsonl")
+    download = time.perf_counter() - began
+    http_count = sum(len(json.loads(line)["spans"]) for line in data.decode().splitlines())
+    return {
+        "spans": expected,
+        "cli_seconds": cli_seconds,
+        "cli_spans_per_s": cli_count / cli_seconds,
+        "cli_count": cli_count,
+        "download_seconds": download,
+        "download_spans_per_s": http_count / download,
+        "download_count": http_count,
+        "bytes": out.stat().st_size,
+        "count_ok": cli_count == http_count == expected,
+        "status": status,
+    }
+
+
+def run(args) -> dict:
+    rng = random.Random(args.seed)
+    with fresh_database(args.database_url) as (url, instance):
+        env = environment(url, instance)
+        setup(env)
+        with gunicorn(env, args.workers, args.threads) as (port, _):
+            workdir = Path(instance)
+            w1 = w1_import(env, port, workdir, args.articles)
+            docs = {name: _assigned(port, name) for name in ANNOTATORS}
+            deadline = time.time() + args.seconds
+            per_client = args.spans // args.clients
+            jobs = [
+                (
+                    port,
+                    ANNOTATORS[i % 4],
+                    docs[ANNOTATORS[i % 4]],
+                    per_client,
+                    rng.randrange(10**9),
+                    deadline,
+                )
+                for i in range(args.clients)
+            ]
+            results, seconds = _run_clients(_annotate_worker, jobs, args.processes)
+            w2 = summarise(results, seconds, "created")
+            reads = [
+                (
+                    port,
+                    ANNOTATORS[i % 4],
+                    docs[ANNOTATORS[i % 4]],
+                    args.reads // 8,
+                    rng.randrange(10**9),
+                )
+                for i in range(8)
+            ]
+            results, seconds = _run_clients(_read_worker, reads, min(args.processes, 8))
+            w3 = summarise(results, seconds)
+            w4 = w4_export(env, port, workdir, w2["ok"])
+    return {
+        "database": "postgresql" if "postgres" in (args.database_url or "") else "sqlite",
+        "workers": args.workers,
+        "threads": args.threads,
+        "cores": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "W1_import": w1,
+        "W2_annotate": w2,
+        "W3_read": w3,
+        "W4_export": w4,
+    }
+
+
+def print_table(r: dict) -> None:
+    w1, w2, w3, w4 = r["W1_import"], r["W2_annotate"], r["W3_read"], r["W4_export"]
+    print(
+        f"\nannotator load benchmark — {r['database']}, gunicorn {r['workers']} workers, "
+        f"{r['cores']} cores, load {r['load_average'][0]:.2f}"
+    )
+    print(f"{'workload':<34}{'figure':>28}")
+    rows = [
+        ("W1 import via CLI", f"{w1['cli_per_s']:,.0f} articles/s ({w1['cli_seconds']:.2f} s)"),
+        ("W1 import via CLI, whole command", f"{w1['cli_wall_seconds']:.2f} s"),
+        (
+            "W1 import via upload",
+            f"{w1['upload_per_s']:,.0f} articles/s ({w1['upload_seconds']:.2f} s)",
+        ),
+        ("W2 span creates", f"{w2['per_s']:,.0f} spans/s ({w2['ok']} ok, {w2['errors']} errors)"),
+        ("W2 latency p50/p95/p99", f"{w2['p50_ms']:.1f}/{w2['p95_ms']:.1f}/{w2['p99_ms']:.1f} ms"),
+        ("W3 article reads", f"{w3['per_s']:,.0f} articles/s ({w3['errors']} errors)"),
+        ("W3 latency p50/p95/p99", f"{w3['p50_ms']:.1f}/{w3['p95_ms']:.1f}/{w3['p99_ms']:.1f} ms"),
+        ("W4 export via CLI", f"{w4['cli_spans_per_s']:,.0f} spans/s ({w4['cli_seconds']:.2f} s)"),
+        (
+            "W4 streaming download",
+            f"{w4['download_spans_per_s']:,.0f} spans/s ({w4['download_seconds']:.2f} s)",
+        ),
+        (
+            "W4 count check",
+            f"{'ok' if w4['count_ok'] else 'MISMATCH'} ({w4['cli_count']} spans, {w4['bytes']:,} bytes)",
+        ),
+    ]
+    for name, figure in rows:
+        print(f"{name:<34}{figure:>28}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--spans", type=int, default=5000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--reads", type=int, default=500)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "load.json"))
+    args = parser.parse_args()
+    result = run(args)
+    print_table(result)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2))
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
