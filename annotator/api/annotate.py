@@ -34,7 +34,8 @@ def _document(document_id: int):
 @bp.get("/documents/<int:document_id>")
 @login_required
 def get_document(document_id: int):
-    project, role, document = _document(document_id)
+    document = load_document(document_id)
+    project, role = load_project(current_user, document.project_id)  # payload checks assignment
     annotator = request.args.get("annotator") or None
     return jsonify(document_payload(current_user, role, project, document, annotator))
 
@@ -44,8 +45,9 @@ def get_document(document_id: int):
 def post_span(document_id: int):
     project, _, document = _document(document_id)
     span = create_span(current_user, document, json_body(), project.guidelines_version)
+    body = span_dict(span)
     db.session.commit()
-    return jsonify(span_dict(span)), 201
+    return jsonify(body), 201
 
 
 @bp.patch("/spans/<int:span_id>")
@@ -53,8 +55,9 @@ def post_span(document_id: int):
 def patch_span(span_id: int):
     data = json_body()
     span = update_span(current_user, span_id, data)
+    body = span_dict(span)
     db.session.commit()
-    return jsonify(span_dict(span))
+    return jsonify(body)
 
 
 @bp.get("/spans/<int:span_id>")

@@ -2,6 +2,6 @@
 
 
 def all_commands() -> list:
-    from annotator.commands import agreement, export
+    from annotator.commands import agreement, backup, export
 
-    return [*export.COMMANDS, *agreement.COMMANDS]
+    return [*export.COMMANDS, *agreement.COMMANDS, *backup.COMMANDS]
