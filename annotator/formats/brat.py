@@ -1,0 +1,265 @@
+"""brat standoff: ``parse_ann``, a writer of ``.txt``/``.ann`` zip entries, a folder/zip reader.
+
+Reading. ``T`` lines (``T1<TAB>Label 201 220<TAB>covered``) become SpanRecords; a discontinuous
+span ``s1 e1;s2 e2`` becomes one record per fragment with ids ``T1``, ``T1#2``, ... (its stated
+text is the fragments joined by one space). A line that does not start with an id and a tab
+continues the previous record's text (covered texts and notes may hold newlines). ``A``/``M``
+lines set attributes (``A1<TAB>Name T1 Value``; without a value the attribute is ``True``);
+``#`` lines (``#1<TAB>AnnotatorNotes T1<TAB>note``) set notes; ``E``, ``R``, ``N`` and ``*`` lines
+are ignored. Stated texts are checked against the document text, never shifted. Covered texts
+with newlines are read exactly (their length is known from the offsets); a note line that itself
+looks like an annotation line (``T3<TAB>...``) is ambiguous in brat and starts a new record.
+
+Writing. One ``<doc>.txt`` per article and one ``<doc>_<annotator>.ann`` per article and
+annotator (gold spans under annotator ``gold``; characters other than letters, digits, ``.``,
+``-`` and ``_`` in names become ``_``). Fragments sharing an id prefix (``T1``,
+``T1#2``) are written back as one discontinuous span; spans are renumbered ``T1, T2, ...``.
+brat cannot hold spaces in labels, attribute names or values (they become ``_``), ``False``
+and empty attributes are dropped, and the guidelines version is not written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.formats._common import (
+    all_spans,
+    annotators_of,
+    check_stated,
+    decode,
+    safe_filename,
+    split_gold,
+)
+from annotator.formats.errors import FormatError
+from annotator.formats.ziputil import read_zip
+from annotator.records import DocumentRecord, SpanRecord
+
+_ID_LINE = re.compile(r"(?:[TEARMN][0-9]+|#[0-9]*|\*)\t")
+_N = "[0-9]{1,15}"
+_OFFSETS = re.compile(f"{_N} {_N}(?:;{_N} {_N})*")
+_WS = re.compile(r"\s+")
+
+
+def _token(value: Any) -> str:
+    return _WS.sub("_", str(value).strip())
+
+
+def _fragments(offsets: str, source: str, line: int) -> list[tuple[int, int]]:
+    if not _OFFSETS.fullmatch(offsets):
+        raise FormatError(source, line, f"bad brat offsets {offsets!r}")
+    frags = []
+    for part in offsets.split(";"):
+        a, b = part.split(" ")
+        start, end = int(a), int(b)
+        if start >= end:
+            raise FormatError(source, line, f"label offset {start}-{end} is not a valid span")
+        frags.append((start, end))
+    return frags
+
+
+def _text_bound(line, lines, i, text, source, lineno):
+    """Parse the T-line ``line`` (reading continuation lines from ``lines[i:]``).
+
+    Returns ``(id, fragments, label, covered texts, next i)``.
+    """
+    rid, _, rest = line.partition("\t")
+    head, tab, stated = rest.partition("\t")
+    label, _, offsets = head.partition(" ")
+    if not tab or not label:
+        raise FormatError(source, lineno, f"bad text-bound annotation {line[:60]!r}")
+    frags = _fragments(offsets, source, lineno)
+    want = sum(e - s for s, e in frags) + len(frags) - 1
+    while len(stated) < want and i < len(lines):  # covered text continues on the next line
+        stated += "\n" + lines[i]
+        i += 1
+    if len(stated) == want + 1 and stated.endswith("\r"):  # CRLF line ending
+        stated = stated[:-1]
+    if text is not None:
+        for s, e in frags:
+            if e > len(text):
+                msg = f"label offset {s}-{e} is out of range (text has {len(text)} chars)"
+                raise FormatError(source, lineno, msg)
+        actual = [text[s:e] for s, e in frags]
+        check_stated(" ".join(actual), frags[0][0], frags[-1][1], stated, source, lineno)
+    else:
+        if len(stated) != want:
+            raise FormatError(source, lineno, f"stated text of {rid} does not fit its offsets")
+        actual, pos = [], 0
+        for s, e in frags:
+            actual.append(stated[pos : pos + e - s])
+            pos += e - s + 1
+    return rid, frags, label, actual, i
+
+
+def parse_ann(
+    ann_text: str | bytes,
+    *,
+    document_id: str,
+    annotator: str,
+    text: str | None = None,
+    source: str = "",
+) -> list[SpanRecord]:
+    """Parse a brat ``.ann`` file into SpanRecords (one per fragment), validated against ``text``.
+
+    Without ``text``, stated texts are only checked to fit their offsets. Raises FormatError on
+    malformed lines, invalid offsets, covered text that differs, or references to unknown spans.
+    """
+    source = source or f"{document_id}_{annotator}.ann"
+    lines = decode(ann_text, source).split("\n")
+    if lines[-1] == "":  # the newline ending the last line
+        lines.pop()
+    spans: dict[str, tuple] = {}  # brat id -> (fragments, label, covered texts)
+    attrs: list[tuple[int, str, str, Any]] = []  # (line, target, name, value)
+    notes: list[tuple[int, str, list[str]]] = []  # (line, target, text lines)
+    last: list[str] | None = None  # the note that continuation lines extend
+    i = 0
+    while i < len(lines):
+        lineno, line = i + 1, lines[i]
+        i += 1
+        if not _ID_LINE.match(line):
+            if last is not None:
+                last.append(line)
+            elif line.strip():
+                raise FormatError(source, lineno, f"not a brat annotation line: {line[:60]!r}")
+            continue
+        last = None
+        kind = line[0]
+        if kind == "T":
+            rid, frags, label, covered, i = _text_bound(line, lines, i, text, source, lineno)
+            if rid in spans:
+                raise FormatError(source, lineno, f"duplicate id {rid}")
+            spans[rid] = (frags, label, covered)
+        elif kind in "AM":
+            parts = line.partition("\t")[2].rstrip("\r").split(" ")
+            if len(parts) not in (2, 3) or not parts[0]:
+                raise FormatError(source, lineno, f"bad attribute line {line[:60]!r}")
+            attrs.append((lineno, parts[1], parts[0], parts[2] if len(parts) == 3 else True))
+        elif kind == "#":
+            head, _, note = line.partition("\t")[2].partition("\t")
+            last = [note]
+            notes.append((lineno, head.partition(" ")[2], last))
+    extra: dict[str, dict[str, Any]] = {rid: {} for rid in spans}
+    note_of: dict[str, list[str]] = {}
+    for lineno, target, name, value in attrs:
+        if target in spans:
+            extra[target][name] = value
+        elif target.startswith("T"):
+            raise FormatError(source, lineno, f"attribute refers to unknown span {target}")
+    for lineno, target, note in notes:
+        if target in spans:
+            note_of.setdefault(target, []).append("\n".join(note))
+        elif target.startswith("T"):
+            raise FormatError(source, lineno, f"note refers to unknown span {target}")
+    out: list[SpanRecord] = []
+    for rid, (frags, label, covered) in spans.items():
+        note = "\n".join(note_of.get(rid, ()))
+        for k, ((s, e), part) in enumerate(zip(frags, covered, strict=True)):
+            sid = rid if k == 0 else f"{rid}#{k + 1}"
+            out.append(SpanRecord(document_id, annotator, label, s, e, part, dict(extra[rid]),
+                                  note, None, sid))  # fmt: skip
+    return out
+
+
+def write_ann(spans: Iterable[SpanRecord], text: str) -> str:
+    """One annotator's spans as ``.ann`` text (fragments ``X``, ``X#2`` joined; ids renumbered)."""
+    groups: dict[Any, list[SpanRecord]] = {}
+    for k, s in enumerate(spans):
+        key = s.id.split("#", 1)[0] if s.id else ("#anon", k)
+        groups.setdefault(key, []).append(s)
+    out: list[str] = []
+    a = note_n = 0
+    for t, frags in enumerate(groups.values(), 1):
+        first = frags[0]
+        offs = ";".join(f"{f.start} {f.end}" for f in frags)
+        covered = " ".join(text[f.start : f.end] for f in frags)
+        out.append(f"T{t}\t{_token(first.label)} {offs}\t{covered}\n")
+        for name, value in first.attributes.items():
+            if value is False or value is None or value == "":
+                continue
+            a += 1
+            tail = "" if value is True else f" {_token(value)}"
+            out.append(f"A{a}\t{_token(name)} T{t}{tail}\n")
+        if first.note:
+            note_n += 1
+            out.append(f"#{note_n}\tAnnotatorNotes T{t}\t{first.note}\n")
+    return "".join(out)
+
+
+def write_brat(documents: Iterable[DocumentRecord]) -> Iterator[tuple[str, str]]:
+    """Yield ``(path, content)`` zip entries: ``<doc>.txt`` and ``<doc>_<annotator>.ann``."""
+    for doc in documents:
+        name = safe_filename(doc.id)
+        yield f"{name}.txt", doc.text
+        spans = all_spans(doc)
+        for who in annotators_of(spans):
+            mine = [s for s in spans if s.annotator == who]
+            yield f"{name}_{safe_filename(who)}.ann", write_ann(mine, doc.text)
+
+
+def _pairs(files: dict[str, bytes], annotator: str | None, label: str) -> list[DocumentRecord]:
+    texts = {n[:-4]: b for n, b in files.items() if n.endswith(".txt")}
+    by_doc: dict[str, list[SpanRecord]] = {}
+    decoded: dict[str, str] = {}
+    for name in [n for n in files if n.endswith(".ann")]:
+        stem = name[:-4]
+        if stem in texts:
+            doc_key, who = stem, annotator or "brat"
+        else:  # article_ANNOTATOR.ann: the longest article name with a .txt wins
+            cuts = [i for i, c in enumerate(stem) if c == "_" and stem[:i] in texts]
+            if not cuts:
+                raise FormatError(f"{label}/{name}", None, "no matching .txt file")
+            doc_key, who = stem[: cuts[-1]], annotator or stem[cuts[-1] + 1 :]
+        if doc_key not in decoded:
+            decoded[doc_key] = decode(texts[doc_key], f"{label}/{doc_key}.txt", keep_bom=True)
+        doc_id = doc_key.rsplit("/", 1)[-1]
+        spans = parse_ann(
+            files[name],
+            document_id=doc_id,
+            annotator=who,
+            text=decoded[doc_key],
+            source=f"{label}/{name}",
+        )
+        by_doc.setdefault(doc_key, []).extend(spans)
+    docs = []
+    for doc_key in texts:
+        if doc_key not in decoded:
+            decoded[doc_key] = decode(texts[doc_key], f"{label}/{doc_key}.txt", keep_bom=True)
+        raw, gold = split_gold(by_doc.get(doc_key, ()))
+        docs.append(
+            DocumentRecord(
+                id=doc_key.rsplit("/", 1)[-1], text=decoded[doc_key], spans=raw, gold=gold
+            )
+        )
+    return docs
+
+
+def read_brat(
+    source: str | os.PathLike | IO[bytes] | bytes,
+    *,
+    annotator: str | None = None,
+    text_dir: str | os.PathLike | None = None,
+) -> list[DocumentRecord]:
+    """Read a folder or zip of ``.txt``/``.ann`` pairs into DocumentRecords.
+
+    The annotator comes from the file name (``article_ANNOTATOR.ann``) unless ``annotator`` is
+    given; ``article.ann`` next to ``article.txt`` uses ``annotator`` or ``"brat"``. In a folder,
+    ``.ann`` files are searched recursively and texts may live in ``text_dir`` (PolNeAR layout).
+    Texts are read with ``newline=""`` semantics (bytes, no newline translation).
+    """
+    if isinstance(source, str | os.PathLike) and Path(source).is_dir():
+        root = Path(source)
+        label = str(root)
+        anns = {p.name: p.read_bytes() for p in sorted(root.rglob("*.ann"))}
+        tdir = Path(text_dir) if text_dir else None
+        txt_paths = sorted((tdir or root).rglob("*.txt"))
+        files = {p.name: p.read_bytes() for p in txt_paths}
+        files.update(anns)
+    else:
+        files = read_zip(source)
+        label = os.fspath(source) if isinstance(source, str | os.PathLike) else "archive.zip"
+        files = {n.rsplit("/", 1)[-1]: b for n, b in files.items()}
+    return _pairs(files, annotator, label)

@@ -1,0 +1,213 @@
+"""doccano sequence-labelling JSONL: ``{"id", "text", "label": [[start, end, "Label"], ...]}``.
+
+Writing: ``write_doccano`` (registry ``doccano``, like doccano's own export) gives one
+``<annotator>.jsonl`` zip entry per annotator, spooled to temporary files so memory stays flat;
+``write_doccano_merged`` (``doccano-merged``) one stream, one line per article with the union of
+all annotators' spans (exact duplicates collapsed, sorted). Each line also carries
+``Comments: []`` and the article's metadata (``title``, ``outlet``, ``author``, ``url``,
+``published`` and the ``meta`` keys) at top level, as doccano does with extra imported columns.
+
+Reading: ``label`` (or older ``labels``) triples, or ``entities`` objects with
+``start_offset``/``end_offset``/``label``. Spans carry no stated text in this format, so offsets
+cannot be cross-checked; old doccano versions counted UTF-16 units (``utf16=True`` converts).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.formats._common import (
+    Source,
+    all_spans,
+    check_offsets,
+    is_int,
+    load_bytes,
+    safe_filename,
+    split_gold,
+    utf16_to_cp,
+)
+from annotator.formats.errors import FormatError
+from annotator.formats.jsonl import iter_json_lines
+from annotator.formats.ziputil import read_zip
+from annotator.records import DocumentRecord, SpanRecord
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_META = ("title", "outlet", "author", "url", "published")
+_RESERVED = {"id", "text", "label", "labels", "entities", "relations", "Comments", "meta"}
+
+
+def _line(doc: DocumentRecord, spans: Iterable[SpanRecord]) -> str:
+    d: dict[str, Any] = {"id": doc.id, "text": doc.text}
+    d["label"] = [[s.start, s.end, s.label] for s in spans]
+    d["Comments"] = []
+    for key in _META:
+        if getattr(doc, key):
+            d[key] = getattr(doc, key)
+    for key, value in doc.meta.items():
+        if key not in _RESERVED and key not in d:
+            d[key] = value
+    return _dumps(d) + "\n"
+
+
+def write_doccano_merged(documents: Iterable[DocumentRecord]) -> Iterator[str]:
+    """One line per article with every annotator's spans merged (duplicates collapsed)."""
+    for doc in documents:
+        spans = sorted({(s.start, s.end, s.label): s for s in all_spans(doc)}.items())
+        yield _line(doc, (s for _, s in spans))
+
+
+def write_doccano(documents: Iterable[DocumentRecord]) -> Iterator[tuple[str, Iterator[str]]]:
+    """Zip entries ``<annotator>.jsonl``: each annotator's lines for the articles they labelled."""
+    files: dict[str, Any] = {}
+    try:
+        for doc in documents:
+            spans = all_spans(doc)
+            who_spans: dict[str, list[SpanRecord]] = {}
+            for s in spans:
+                who_spans.setdefault(s.annotator, []).append(s)
+            for who, mine in who_spans.items():
+                if who not in files:
+                    files[who] = tempfile.SpooledTemporaryFile(
+                        max_size=4 << 20, mode="w+", encoding="utf-8", newline=""
+                    )
+                files[who].write(_line(doc, mine))
+        for who in files:
+            fh = files[who]
+            fh.seek(0)
+            yield f"{safe_filename(who)}.jsonl", iter(lambda fh=fh: fh.read(1 << 16), "")
+    finally:
+        for fh in files.values():
+            fh.close()
+
+
+def _spans(obj: dict, doc_id: str, text: str, who: str, source: str, line: int, utf16: bool):
+    out = []
+    if "entities" in obj:
+        items = obj["entities"]
+        if not isinstance(items, list):
+            raise FormatError(source, line, "entities must be a list")
+        triples = []
+        for e in items:
+            if not isinstance(e, dict) or not {"start_offset", "end_offset", "label"} <= set(e):
+                raise FormatError(source, line, "an entity needs start_offset, end_offset, label")
+            triples.append([e["start_offset"], e["end_offset"], e["label"]])
+    else:
+        triples = obj.get("label", obj.get("labels", []))
+        if not isinstance(triples, list):
+            raise FormatError(source, line, "label must be a list of [start, end, label]")
+    table = utf16_to_cp(text) if utf16 else None
+    for t in triples:
+        if not isinstance(t, list) or len(t) != 3:
+            raise FormatError(source, line, f"label {str(t)[:40]} is not [start, end, label]")
+        start, end, label = t
+        if table and is_int(start) and is_int(end) and 0 <= start < end < len(table):
+            start, end = table[start], table[end]
+        if not isinstance(label, str) or not label:
+            raise FormatError(source, line, f"label name {label!r} is not a string")
+        check_offsets(text, start, end, source, line)
+        out.append(SpanRecord(doc_id, who, label, start, end, text[start:end]))
+    return out
+
+
+def parse_doccano(
+    data: str | bytes,
+    *,
+    annotator: str = "doccano",
+    source: str = "data.jsonl",
+    utf16: bool = False,
+) -> list[DocumentRecord]:
+    """Parse one doccano JSONL file; every span is credited to ``annotator``."""
+    docs = []
+    for lineno, obj in iter_json_lines(data, source):
+        if not isinstance(obj, dict):
+            raise FormatError(source, lineno, "each line must be a JSON object")
+        text = obj.get("text", obj.get("data"))
+        if not isinstance(text, str):
+            raise FormatError(source, lineno, "missing text")
+        doc_id = obj.get("id", lineno)
+        if not isinstance(doc_id, str | int) or isinstance(doc_id, bool):
+            raise FormatError(source, lineno, "id must be a string or integer")
+        doc_id = str(doc_id)
+        raw, gold = split_gold(_spans(obj, doc_id, text, annotator, source, lineno, utf16))
+        fields = {k: obj[k] for k in _META if isinstance(obj.get(k), str)}
+        meta = {k: v for k, v in obj.items() if k not in _RESERVED and k not in fields}
+        if isinstance(obj.get("meta"), dict):
+            meta.update(obj["meta"])
+        docs.append(DocumentRecord(doc_id, text, meta=meta, spans=raw, gold=gold, **fields))
+    return docs
+
+
+def merge_documents(files: Iterable[list[DocumentRecord]]) -> list[DocumentRecord]:
+    """Merge per-file records of the same article id (spans concatenated in file order).
+
+    Articles are ordered consistently with every file's own order (a stable topological merge),
+    so a per-annotator export read back and exported again is identical.
+    """
+    by_id: dict[str, DocumentRecord] = {}
+    after: dict[str, set[str]] = {}
+    for docs in files:
+        prev_id = None
+        for d in docs:
+            old = by_id.get(d.id)
+            if old is None:
+                by_id[d.id], after[d.id] = d, set()
+            elif old.text != d.text:
+                raise FormatError(d.id, None, "the same article id has different texts")
+            else:
+                by_id[d.id] = DocumentRecord(
+                    old.id,
+                    old.text,
+                    old.title,
+                    old.outlet,
+                    old.author,
+                    old.url,
+                    old.published,
+                    old.meta,
+                    old.spans + d.spans,
+                    old.answers + d.answers,
+                    old.gold + d.gold,
+                )
+            if prev_id is not None and prev_id != d.id:
+                after[d.id].add(prev_id)
+            prev_id = d.id
+    rank = {k: i for i, k in enumerate(by_id)}
+    succ: dict[str, list[str]] = {k: [] for k in by_id}
+    for k, preds in after.items():
+        for p in preds:
+            succ[p].append(k)
+    indeg = {k: len(v) for k, v in after.items()}
+    heap = [(rank[k], k) for k in by_id if not indeg[k]]
+    heapq.heapify(heap)
+    out: list[DocumentRecord] = []
+    while heap:
+        _, k = heapq.heappop(heap)
+        out.append(by_id[k])
+        for nxt in succ[k]:
+            indeg[nxt] -= 1
+            if not indeg[nxt]:
+                heapq.heappush(heap, (rank[nxt], nxt))
+    if len(out) < len(by_id):  # inconsistent file orders: keep first appearance for the rest
+        seen = {d.id for d in out}
+        out += [d for k, d in by_id.items() if k not in seen]
+    return out
+
+
+def read_doccano(source: Source, *, annotator: str | None = None) -> list[DocumentRecord]:
+    """Read a doccano ``.jsonl`` (annotator: given or ``doccano``) or a zip of
+    ``<annotator>.jsonl`` files (annotator from each file name), merging articles by id.
+    ``source`` is a path, bytes or a binary file."""
+    data, name = load_bytes(source, "data.jsonl")
+    if not data.startswith(b"PK") and not name.endswith(".zip"):
+        return parse_doccano(data, annotator=annotator or "doccano", source=name)
+    files = read_zip(data)
+    parsed = [
+        parse_doccano(content, annotator=annotator or Path(member).stem, source=member)
+        for member, content in files.items()
+        if member.endswith(".jsonl")
+    ]
+    return merge_documents(parsed)

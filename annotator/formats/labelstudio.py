@@ -1,0 +1,227 @@
+"""Label Studio JSON: a streamed array of tasks, one annotation per annotator.
+
+A task is ``{"id": n, "data": {"text", "doc_id", title/outlet/... when set}, "meta": {...},
+"annotations": [{"id", "completed_by": "<annotator name>", "result": [...]}]}``. Each span is a
+``labels`` result ``{"id", "from_name": "label", "to_name": "text", "type": "labels", "value":
+{"start", "end", "text", "labels": [label]}}`` with ``meta: {"text": [note], "guidelines_version":
+n}`` when set; each attribute is one more result with the same region id: ``textarea`` (string
+values, ``value.text = [v]``) or ``choices`` (booleans, ``value.choices = ["true"|"false"]``),
+``from_name`` the attribute name. Gold spans form an annotation ``completed_by: "gold"``.
+
+Offsets are code points. Some Label Studio versions count UTF-16 units instead (emoji count
+twice; HumanSignal/label-studio#1347): read those with ``utf16=True``. Stated texts are always
+checked, so a unit mismatch is reported, never silently shifted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from annotator.formats._common import (
+    Source,
+    all_spans,
+    annotators_of,
+    check_offsets,
+    check_stated,
+    decode,
+    load_bytes,
+    split_gold,
+    utf16_to_cp,
+)
+from annotator.formats.errors import FormatError
+from annotator.records import DocumentRecord, SpanRecord
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_META = ("title", "outlet", "author", "url", "published")
+
+
+def _results(spans: list[SpanRecord], text: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    used = {s.id for s in spans if s.id}
+    seen: set[str] = set()
+    for k, s in enumerate(spans):
+        rid = s.id
+        if not rid or rid in seen:
+            rid = f"r{k}"
+            while rid in used or rid in seen:
+                rid += "_"
+        seen.add(rid)
+        pos = {"start": s.start, "end": s.end}
+        region: dict[str, Any] = {"id": rid, "from_name": "label", "to_name": "text"}
+        region["type"] = "labels"
+        region["value"] = {**pos, "text": text[s.start : s.end], "labels": [s.label]}
+        meta: dict[str, Any] = {}
+        if s.note:
+            meta["text"] = [s.note]
+        if s.guidelines_version is not None:
+            meta["guidelines_version"] = s.guidelines_version
+        if meta:
+            region["meta"] = meta
+        out.append(region)
+        for name, value in s.attributes.items():
+            attr = {"id": rid, "from_name": name, "to_name": "text"}
+            if isinstance(value, bool):
+                attr["type"] = "choices"
+                attr["value"] = {**pos, "choices": ["true" if value else "false"]}
+            else:
+                attr["type"] = "textarea"
+                attr["value"] = {**pos, "text": [str(value)]}
+            out.append(attr)
+    return out
+
+
+def task_dict(doc: DocumentRecord, task_id: int) -> dict[str, Any]:
+    """One Label Studio task for an article."""
+    data: dict[str, Any] = {"text": doc.text, "doc_id": doc.id}
+    for key in _META:
+        if getattr(doc, key):
+            data[key] = getattr(doc, key)
+    spans = all_spans(doc)
+    annotations = []
+    for n, who in enumerate(annotators_of(spans), 1):
+        mine = [s for s in spans if s.annotator == who]
+        result = _results(mine, doc.text)
+        annotations.append({"id": n, "completed_by": who, "result": result})
+    return {"id": task_id, "data": data, "meta": doc.meta, "annotations": annotations}
+
+
+def write_labelstudio(documents: Iterable[DocumentRecord]) -> Iterator[str]:
+    """Yield a JSON array of tasks piece by piece (one task per chunk)."""
+    yield "["
+    sep = "\n"
+    for n, doc in enumerate(documents, 1):
+        yield sep + _dumps(task_dict(doc, n))
+        sep = ",\n"
+    yield "\n]\n"
+
+
+def _who(value: Any, source: str) -> str:
+    if isinstance(value, dict):
+        value = value.get("email") or value.get("username") or value.get("id")
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        raise FormatError(source, None, f"completed_by {str(value)[:40]} names no annotator")
+    return str(value)
+
+
+def _parse_task(task: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
+    where = f"{source}[task {n}]"
+    if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+        raise FormatError(where, None, "a task must be an object with a data object")
+    data = task["data"]
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise FormatError(where, None, "missing text")
+    doc_id = data.get("doc_id", task.get("id", n))
+    if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
+        raise FormatError(where, None, "task id must be a string or integer")
+    doc_id = str(doc_id)
+    table = utf16_to_cp(text) if utf16 else None
+    annotations = task.get("annotations", [])
+    if not isinstance(annotations, list):
+        raise FormatError(where, None, "annotations must be a list")
+    spans: list[SpanRecord] = []
+    for ann in annotations:
+        if not isinstance(ann, dict) or not isinstance(ann.get("result", []), list):
+            raise FormatError(where, None, "an annotation must be an object with a result list")
+        if ann.get("was_cancelled"):
+            continue
+        who = _who(ann.get("completed_by"), where)
+        regions: dict[str, dict[str, Any]] = {}
+        extras: list[dict[str, Any]] = []
+        for r in ann.get("result", []):
+            if not isinstance(r, dict) or not isinstance(r.get("value"), dict):
+                raise FormatError(where, None, "a result must be an object with a value object")
+            if r.get("type") == "labels":
+                rid = str(r["id"]) if "id" in r else f"r{len(regions)}"
+                regions.setdefault(rid, {"r": [], "attrs": {}})["r"].append(r)
+            elif r.get("type") in ("textarea", "choices") and "id" in r:
+                extras.append(r)
+        for r in extras:
+            target = regions.get(str(r["id"]))
+            if target is None:
+                continue  # a task-level answer, not a span attribute
+            values = r["value"].get("text" if r["type"] == "textarea" else "choices")
+            if not isinstance(values, list) or len(values) != 1 or not isinstance(values[0], str):
+                raise FormatError(where, None, f"attribute {r.get('from_name')} needs one value")
+            value: Any = values[0]
+            if r["type"] == "choices" and value in ("true", "false"):
+                value = value == "true"
+            target["attrs"][str(r.get("from_name", ""))] = value
+        for rid, reg in regions.items():
+            for k, r in enumerate(reg["r"]):
+                spans.extend(
+                    _region(
+                        r,
+                        rid if k == 0 else f"{rid}:{k}",
+                        reg["attrs"],
+                        doc_id,
+                        who,
+                        text,
+                        table,
+                        where,
+                    )
+                )
+    raw, gold = split_gold(spans)
+    fields = {k: data[k] for k in _META if isinstance(data.get(k), str)}
+    meta = task.get("meta", {})
+    if not isinstance(meta, dict):
+        raise FormatError(where, None, "meta must be an object")
+    return DocumentRecord(doc_id, text, meta=meta, spans=raw, gold=gold, **fields)
+
+
+def _region(r, rid, attrs, doc_id, who, text, table, where) -> list[SpanRecord]:
+    v = r["value"]
+    start, end = v.get("start"), v.get("end")
+    if table is not None and isinstance(start, int) and isinstance(end, int):
+        if 0 <= start < len(table) and 0 <= end < len(table):
+            start, end = table[start], table[end]
+    check_offsets(text, start, end, where, None)
+    if "text" in v:
+        if not isinstance(v["text"], str):
+            raise FormatError(where, None, "region text must be a string")
+        check_stated(text[start:end], start, end, v["text"], where, None)
+    labels = v.get("labels")
+    if not isinstance(labels, list) or not labels:
+        raise FormatError(where, None, f"region {rid} has no labels")
+    meta = r.get("meta", {})
+    meta = meta if isinstance(meta, dict) else {}
+    note = meta.get("text", [""])
+    note = "\n".join(map(str, note)) if isinstance(note, list) else str(note)
+    version = meta.get("guidelines_version")
+    version = version if isinstance(version, int) and not isinstance(version, bool) else None
+    out = []
+    for k, label in enumerate(labels):
+        if not isinstance(label, str) or not label:
+            raise FormatError(where, None, f"region {rid} has a label that is not a string")
+        sid = rid if k == 0 else f"{rid}:{label}"
+        out.append(
+            SpanRecord(
+                doc_id, who, label, start, end, text[start:end], dict(attrs), note, version, sid
+            )
+        )
+    return out
+
+
+def parse_labelstudio(
+    data: str | bytes, *, source: str = "tasks.json", utf16: bool = False
+) -> list[DocumentRecord]:
+    """Parse a Label Studio JSON export (an array of tasks, or one task object)."""
+    try:
+        tasks = json.loads(decode(data, source))
+    except json.JSONDecodeError as exc:
+        raise FormatError(source, exc.lineno, f"invalid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError) as exc:  # e.g. integers beyond the digit limit
+        raise FormatError(source, None, f"invalid JSON ({str(exc)[:80]})") from None
+    if isinstance(tasks, dict):
+        tasks = [tasks]
+    if not isinstance(tasks, list):
+        raise FormatError(source, None, "expected a JSON array of tasks")
+    return [_parse_task(t, n, source, utf16) for n, t in enumerate(tasks, 1)]
+
+
+def read_labelstudio(source: Source, *, utf16: bool = False) -> list[DocumentRecord]:
+    """Read a Label Studio JSON export (path, bytes or binary file)."""
+    data, name = load_bytes(source, "tasks.json")
+    return parse_labelstudio(data, source=name, utf16=utf16)

@@ -1,0 +1,97 @@
+"""The registry of export writers and import readers, looked up by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.formats.brat import read_brat, write_brat
+from annotator.formats.conll import write_conll
+from annotator.formats.csvfmt import write_csv
+from annotator.formats.doccano import read_doccano, write_doccano, write_doccano_merged
+from annotator.formats.jsonl import read_jsonl, write_jsonl
+from annotator.formats.labelstudio import read_labelstudio, write_labelstudio
+from annotator.formats.ptc import read_ptc
+from annotator.formats.ziputil import stream_zip
+from annotator.records import DocumentRecord
+
+
+@dataclass(frozen=True)
+class Writer:
+    """An export format. ``write(documents, **options)`` yields ``str`` chunks, or, when
+    ``multi_file``, ``(path, content)`` entries that ``export`` streams as a zip."""
+
+    name: str
+    extension: str
+    media_type: str
+    multi_file: bool
+    write: Callable[..., Iterator[Any]]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Reader:
+    """An import format. ``read(source, **options)`` takes a path (or file / zip bytes)."""
+
+    name: str
+    extensions: tuple[str, ...]
+    read: Callable[..., list[DocumentRecord]]
+    description: str = ""
+
+
+WRITERS: dict[str, Writer] = {
+    w.name: w
+    for w in (
+        Writer("jsonl", ".jsonl", "application/x-ndjson", False, write_jsonl,
+               "native: metadata, every annotator's spans, answers, gold, soft labels"),
+        Writer("doccano", ".zip", "application/zip", True, write_doccano,
+               "doccano JSONL, one file per annotator"),
+        Writer("doccano-merged", ".jsonl", "application/x-ndjson", False, write_doccano_merged,
+               "doccano JSONL, all annotators merged"),
+        Writer("labelstudio", ".json", "application/json", False, write_labelstudio,
+               "Label Studio tasks, one annotation per annotator"),
+        Writer("brat", ".zip", "application/zip", True, write_brat,
+               "brat standoff .txt/.ann per article and annotator"),
+        Writer("conll", ".conll", "text/plain; charset=utf-8", False, write_conll,
+               "token-per-line BIO tags"),
+        Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv, "one span per row"),
+    )
+}  # fmt: skip
+
+READERS: dict[str, Reader] = {
+    r.name: r
+    for r in (
+        Reader("jsonl", (".jsonl",), read_jsonl, "native JSONL"),
+        Reader("doccano", (".jsonl", ".zip"), read_doccano, "doccano JSONL or zip of them"),
+        Reader("labelstudio", (".json",), read_labelstudio, "Label Studio JSON export"),
+        Reader("brat", (".zip", ""), read_brat, "brat folder or zip of .txt/.ann pairs"),
+        Reader("ptc", ("",), read_ptc, "SemEval-2020 Task 11 PTC folder"),
+    )
+}
+
+
+def get_writer(name: str) -> Writer:
+    """The writer called ``name`` (KeyError lists the known names)."""
+    try:
+        return WRITERS[name]
+    except KeyError:
+        raise KeyError(f"unknown export format {name!r}; known: {', '.join(WRITERS)}") from None
+
+
+def get_reader(name: str) -> Reader:
+    """The reader called ``name`` (KeyError lists the known names)."""
+    try:
+        return READERS[name]
+    except KeyError:
+        raise KeyError(f"unknown import format {name!r}; known: {', '.join(READERS)}") from None
+
+
+def export(name: str, documents: Iterable[DocumentRecord], **options: Any) -> Iterator[bytes]:
+    """Stream format ``name`` as UTF-8 bytes (a zip for multi-file formats)."""
+    writer = get_writer(name)
+    if writer.multi_file:
+        yield from stream_zip(writer.write(documents, **options))
+    else:
+        for chunk in writer.write(documents, **options):
+            yield chunk.encode("utf-8")

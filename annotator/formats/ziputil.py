@@ -1,0 +1,119 @@
+"""Stream a zip from ``(path, content)`` entries; read zips safely (no traversal, no bombs)."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import PurePosixPath
+from typing import IO
+
+from annotator.formats.errors import FormatError
+
+MAX_FILES = 20_000
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
+
+Content = str | bytes | Iterable[str | bytes]
+
+
+class _Sink(io.RawIOBase):
+    """A write-only, non-seekable buffer the zip writer fills and the generator drains."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:  # type: ignore[override]
+        self.chunks.append(bytes(b))
+        return len(b)
+
+    def drain(self) -> bytes:
+        out = b"".join(self.chunks)
+        self.chunks.clear()
+        return out
+
+
+def _as_bytes(content: Content) -> Iterator[bytes]:
+    if isinstance(content, bytes):
+        yield content
+    elif isinstance(content, str):
+        yield content.encode("utf-8")
+    else:
+        for chunk in content:
+            yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+
+
+def stream_zip(entries: Iterable[tuple[str, Content]]) -> Iterator[bytes]:
+    """Yield the bytes of a deflated zip holding ``entries`` (each content str, bytes or chunks).
+
+    Memory stays bounded by one chunk: entries are written with data descriptors.
+    """
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path, content in entries:
+            info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(info, "w", force_zip64=True) as fh:
+                for chunk in _as_bytes(content):
+                    fh.write(chunk)
+                    if len(sink.chunks) > 64:
+                        yield sink.drain()
+            yield sink.drain()
+    yield sink.drain()
+
+
+def check_member_name(name: str, source: str) -> str:
+    """Return a zip member's name if safe; raise FormatError for absolute or ``..`` paths."""
+    if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        raise FormatError(source, None, f"unsafe path in archive: {name!r}")
+    if ".." in PurePosixPath(name).parts or "\x00" in name:
+        raise FormatError(source, None, f"unsafe path in archive: {name!r}")
+    return name
+
+
+def _is_junk(name: str) -> bool:
+    """macOS resource forks and hidden files that archivers add."""
+    return name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith(".")
+
+
+def read_zip(
+    source: str | os.PathLike | IO[bytes] | bytes,
+    *,
+    max_files: int = MAX_FILES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+) -> dict[str, bytes]:
+    """Read every file of a zip into ``{name: bytes}``, rejecting unsafe names and bombs.
+
+    The caps apply to the file count and the actual uncompressed bytes (headers are not trusted).
+    Hidden files and ``__MACOSX/`` entries are skipped.
+    """
+    label = os.fspath(source) if isinstance(source, str | os.PathLike) else "archive.zip"
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    try:
+        zf = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise FormatError(label, None, f"not a readable zip file ({exc})") from None
+    out: dict[str, bytes] = {}
+    total = 0
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir() and not _is_junk(i.filename)]
+        if len(infos) > max_files:
+            raise FormatError(label, None, f"archive holds {len(infos)} files (limit {max_files})")
+        for info in infos:
+            name = check_member_name(info.filename, label)
+            if info.file_size > max_total_bytes - total:
+                raise FormatError(label, None, "archive expands beyond the size limit")
+            try:
+                with zf.open(info) as fh:
+                    data = fh.read(max_total_bytes - total + 1)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+                raise FormatError(label, None, f"cannot read {name!r} ({exc})") from None
+            total += len(data)
+            if total > max_total_bytes:
+                raise FormatError(label, None, "archive expands beyond the size limit")
+            out[name] = data
+    return out
