@@ -5,6 +5,10 @@ Nothing here imports Flask or SQLAlchemy.
 
 Offsets are half-open Unicode code-point offsets into the stored (NFC) document text:
 ``text[start:end]`` is the covered text.
+
+Records are plain slotted dataclasses. Treat them as read-only values (use
+``dataclasses.replace`` to derive a changed copy); they are not frozen because a frozen
+dataclass costs five times as much to build, and exports build millions of them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 ATTRIBUTE_TYPES = ("choice", "text", "boolean", "link")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AttributeDef:
     """A typed label attribute: choice (with options), free text, boolean, or link to a span."""
 
@@ -24,7 +28,7 @@ class AttributeDef:
     options: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LabelRecord:
     name: str
     color: str = "#fde047"
@@ -33,7 +37,7 @@ class LabelRecord:
     attributes: tuple[AttributeDef, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SpanRecord:
     """One annotator's (or the gold standard's) labelled span.
 
@@ -53,7 +57,7 @@ class SpanRecord:
     id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AnswerRecord:
     """An annotator's answer to an article-level question."""
 
@@ -63,7 +67,7 @@ class AnswerRecord:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DocumentRecord:
     """An article with its metadata and, optionally, its annotations."""
 

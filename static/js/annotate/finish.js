@@ -1,0 +1,48 @@
+// "Done" and "Skip" (with a reason): wait for unsent changes, set the status, open the next
+// article (or the project when there is none).
+
+import { api } from "./api.js";
+import { message } from "./message.js";
+
+const $ = (id) => document.getElementById(id);
+
+export function setupFinish({ assignment, readOnly, queue, statusUrl, pageUrl, nextUrl }) {
+  if (readOnly || !assignment) {
+    $("finish").hidden = true;
+    $("assignment-status").hidden = true;
+    return;
+  }
+  $("assignment-status").textContent = assignment.status.replace("_", " ");
+  const form = $("skip-form");
+  const buttons = [$("done-button"), $("skip-button")];
+
+  async function finish(status, reason) {
+    buttons.forEach((b) => (b.disabled = true));
+    try {
+      await queue.drained(15000);
+      const result = await api.post(statusUrl, { status, reason });
+      const next = result.next_document_id;
+      window.location.assign(
+        next ? pageUrl.replace(/\/documents\/\d+\//, `/documents/${next}/`) : nextUrl,
+      );
+    } catch (err) {
+      message(err.message === "unsent changes"
+        ? "Some changes are not saved yet; finish again once they are (see the status)."
+        : `Could not finish: ${err.message}`);
+      buttons.forEach((b) => (b.disabled = false));
+    }
+  }
+
+  $("done-button").addEventListener("click", () => finish("done", ""));
+  $("skip-button").addEventListener("click", () => {
+    form.hidden = false;
+    $("skip-reason").focus();
+  });
+  $("skip-cancel").addEventListener("click", () => (form.hidden = true));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const reason = $("skip-reason").value.trim();
+    if (!reason) message("Say why you skip this article.", "info");
+    else finish("skipped", reason);
+  });
+}
