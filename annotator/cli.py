@@ -23,6 +23,8 @@ def fail_cleanly(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
         from annotator.extensions import db
 
         try:
@@ -30,6 +32,12 @@ def fail_cleanly(func):
         except ServiceError as exc:
             db.session.rollback()
             raise click.ClickException(exc.message) from None
+        except (OperationalError, ProgrammingError) as exc:  # e.g. init-db was never run
+            db.session.rollback()
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise click.ClickException(
+                f"database error ({reason}); run 'annotator init-db' to create or upgrade it."
+            ) from None
 
     return wrapper
 

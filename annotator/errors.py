@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -15,8 +15,13 @@ def wants_json() -> bool:
 
 def _render(status: int, message: str, payload: dict | None = None):
     if wants_json():
-        return jsonify({"error": message, "status": status, **(payload or {})}), status
-    return render_template("errors/error.html", status=status, message=message), status
+        response = jsonify({"error": message, "status": status, **(payload or {})})
+    else:
+        response = make_response(
+            render_template("errors/error.html", status=status, message=message)
+        )
+    response.status_code = status
+    return response
 
 
 def init_app(app) -> None:
@@ -42,7 +47,7 @@ def init_app(app) -> None:
             message = f"Too many requests: {exc.description}. Wait a minute and try again."
         response = _render(exc.code or 500, message)
         if exc.code == 405 and exc.valid_methods:
-            response[0].headers["Allow"] = ", ".join(exc.valid_methods)
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 
     @app.errorhandler(InternalServerError)

@@ -26,6 +26,12 @@ def _test_database_url(tmp_path_factory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(monkeypatch):
+    """scrypt costs ~0.3 s a user; tests hash with cheap PBKDF2 (one test checks scrypt)."""
+    monkeypatch.setattr("annotator.models.users.PASSWORD_METHOD", "pbkdf2:sha256:1000")
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     return _test_database_url(tmp_path_factory)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from annotator.api import bp
 from annotator.extensions import db
@@ -12,7 +13,14 @@ from annotator.services.document_view import document_payload, load_document
 from annotator.services.documents import document_for
 from annotator.services.errors import ServiceError
 from annotator.services.progress import next_document
-from annotator.services.spans import create_span, delete_span, own_span, span_dict, update_span
+from annotator.services.spans import (
+    create_span,
+    delete_span,
+    own_span,
+    replayed_create,
+    span_dict,
+    update_span,
+)
 from annotator.services.workflow import add_time, answer_question, set_status
 
 
@@ -44,9 +52,20 @@ def get_document(document_id: int):
 @login_required
 def post_span(document_id: int):
     project, _, document = _document(document_id)
-    span = create_span(current_user, document, json_body(), project.guidelines_version)
+    data = json_body()
+    earlier = replayed_create(current_user, data)
+    if earlier is not None:  # a retried create whose first response was lost
+        return jsonify(span_dict(earlier)), 200
+    span = create_span(current_user, document, data, project.guidelines_version)
     body = span_dict(span)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same client_key raced in from a parallel retry
+        db.session.rollback()
+        earlier = replayed_create(current_user, data)
+        if earlier is None:
+            raise
+        return jsonify(span_dict(earlier)), 200
     return jsonify(body), 201
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.extensions import db
@@ -16,7 +25,8 @@ class Span(db.Model):
     """A labelled half-open code-point range ``[start, end)`` of a document's text.
 
     ``text`` stores the covered text to catch drift; ``version`` increments on every update
-    (optimistic concurrency: a stale version gets 409).
+    (optimistic concurrency: a stale version gets 409). ``client_key`` makes creates
+    idempotent: a retried create with the same key returns the span it already made.
     """
 
     __tablename__ = "span"
@@ -32,6 +42,7 @@ class Span(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     guidelines_version: Mapped[int] = mapped_column(Integer, default=1)
     source: Mapped[str] = mapped_column(String(16), default="manual")
+    client_key: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = created_column()
     updated_at: Mapped[datetime] = created_column()
@@ -39,6 +50,7 @@ class Span(db.Model):
     __table_args__ = (
         CheckConstraint('0 <= start AND start < "end"', name="offsets_valid"),
         Index("ix_span_document_user", "document_id", "user_id"),
+        UniqueConstraint("user_id", "client_key", name="uq_span_user_client_key"),
     )
 
     label = relationship("Label")

@@ -3,14 +3,21 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from annotator.services.presets import PRESETS
 
 
 class NewProjectForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(1, 120)])
-    preset = SelectField("Start from", choices=[(p, p) for p in PRESETS], default="media-bias")
+    preset = SelectField("Start from", choices=list(PRESETS), default="media-bias")
     submit = SubmitField("Create project")
 
 
@@ -19,7 +26,7 @@ class ProjectForm(FlaskForm):
     description = TextAreaField("Description", validators=[Length(max=5000)])
     guidelines = TextAreaField("Guidelines (Markdown)", validators=[Length(max=100_000)])
     per_doc = IntegerField(
-        "Annotators per article (k)", validators=[DataRequired(), NumberRange(1, 50)]
+        "Annotators per article (k)", validators=[InputRequired(), NumberRange(1, 50)]
     )
     blind = BooleanField("Blind: annotators see only their own spans")
     snap_to_words = BooleanField("Snap selections to whole words")
@@ -62,7 +69,7 @@ class QuestionForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     username = StringField("User name", validators=[DataRequired(), Length(1, 80)])
-    role = SelectField("Role", choices=[("annotator", "annotator"), ("lead", "lead")])
+    role = SelectField("Role", choices=["annotator", "lead"])
     submit = SubmitField("Add member")
 
 

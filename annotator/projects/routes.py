@@ -35,7 +35,8 @@ def new():
         else:
             db.session.commit()
             return redirect(url_for("projects.overview", project_id=project.id))
-    return render_template("projects/new.html", form=form)
+    status = 400 if form.is_submitted() else 200
+    return render_template("projects/new.html", form=form), status
 
 
 @bp.route("/<int:project_id>")
@@ -74,7 +75,8 @@ def settings(project_id: int):
         else:
             flash("Settings saved.", "success")
             return redirect(url_for("projects.settings", project_id=project.id))
-    return render_template("projects/settings.html", project=project, form=form)
+    status = 400 if form.is_submitted() else 200
+    return render_template("projects/settings.html", project=project, form=form), status
 
 
 @bp.route("/<int:project_id>/import", methods=["GET", "POST"])

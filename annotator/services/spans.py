@@ -61,6 +61,18 @@ def _link_checker(user_id: int, document_id: int, exclude: int | None = None):
     return ok
 
 
+def replayed_create(user: User, data: dict) -> Span | None:
+    """The span an earlier create with the same ``client_key`` made, if any."""
+    key = data.get("client_key") if isinstance(data, dict) else None
+    if key is None:
+        return None
+    if not isinstance(key, str) or not 1 <= len(key) <= 64:
+        raise ServiceError("'client_key' must be a string of 1-64 characters.")
+    return db.session.execute(
+        select(Span).where(Span.user_id == user.id, Span.client_key == key)
+    ).scalar_one_or_none()
+
+
 def create_span(user: User, document: Document, data: dict, guidelines_version: int) -> Span:
     if not isinstance(data, dict):
         raise ServiceError("Send a JSON object.")
@@ -81,7 +93,9 @@ def create_span(user: User, document: Document, data: dict, guidelines_version: 
         source=check_source(data.get("source")),
         guidelines_version=guidelines_version,
         version=1,
+        client_key=data.get("client_key"),
     )
+    span.label = label
     db.session.add(span)
     db.session.flush()
     after = span_dict(span, label.name)
@@ -166,6 +180,7 @@ def delete_span(user: User, span_id: int, version: int | None = None) -> None:
     if version is not None and version != span.version:
         raise Conflict(_stale(span), payload={"span": span_dict(span)})
     before = span_dict(span)
+    _unlink(user, span)
     db.session.add(
         SpanEvent(
             span_id=span.id,
@@ -197,3 +212,33 @@ def _mark_started(user_id: int, document_id: int) -> None:
         .values(status="in_progress", started_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+def _unlink(user: User, target: Span) -> None:
+    """Clear link attributes of the user's other spans that point at ``target``."""
+    others = db.session.execute(
+        select(Span).where(
+            Span.document_id == target.document_id,
+            Span.user_id == user.id,
+            Span.id != target.id,
+        )
+    ).scalars()
+    for other in list(others):
+        attrs = other.attributes or {}
+        linked = [k for k, v in attrs.items() if v == target.id and not isinstance(v, bool)]
+        if not linked:
+            continue
+        before = span_dict(other)
+        other.attributes = {k: v for k, v in attrs.items() if k not in linked}
+        other.touch()
+        db.session.flush()
+        db.session.add(
+            SpanEvent(
+                span_id=other.id,
+                document_id=other.document_id,
+                user_id=user.id,
+                action="update",
+                before=before,
+                after=span_dict(other),
+            )
+        )

@@ -223,3 +223,30 @@ def test_delete_with_stale_version_is_409(client, auth, world):
     span = create(client, world).get_json()
     assert client.delete(f"/api/v1/spans/{span['id']}?version=7").status_code == 409
     assert client.delete(f"/api/v1/spans/{span['id']}?version=x").status_code == 400
+
+
+def test_retried_create_with_the_same_client_key_returns_the_same_span(app, client, auth, world):
+    auth.login("alice")
+    first = create(client, world, client_key="c123abc")
+    again = create(client, world, client_key="c123abc")
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.get_json()["id"] == first.get_json()["id"]
+    with app.app_context():
+        assert db.session.execute(select(func.count(Span.id))).scalar_one() == 1
+    assert create(client, world, client_key="x" * 65).status_code == 400
+    assert create(client, world, client_key=5).status_code == 400
+
+
+def test_deleting_a_speaker_clears_links_to_it(client, auth, world):
+    auth.login("alice")
+    speaker = create(client, world, fragment="they", label="Source").get_json()
+    quote = create(
+        client,
+        world,
+        fragment="A new chapter",
+        label="Quote",
+        attributes={"speaker": speaker["id"], "form": "direct"},
+    ).get_json()
+    assert client.delete(f"/api/v1/spans/{speaker['id']}").status_code == 204
+    after = client.get(f"/api/v1/spans/{quote['id']}").get_json()
+    assert after["attributes"] == {"form": "direct"} and after["version"] == 2

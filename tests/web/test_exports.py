@@ -145,7 +145,7 @@ def test_import_creates_inactive_users_and_labels(app, tmp_path):
 
 def test_offsets_that_do_not_match_are_reported(app, tmp_path):
     with app.app_context():
-        target = create_project("Target", preset="empty")
+        create_project("Target", preset="empty")
         path = tmp_path / "ls.json"
         path.write_text(
             '[{"id": 1, "data": {"text": "Hello world"}, "annotations": [{"result": '

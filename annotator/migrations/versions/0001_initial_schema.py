@@ -6,9 +6,8 @@ Create Date: 2026-11-25 13:40:00.298881
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "1a80158d8860"

@@ -173,7 +173,8 @@ export class SaveQueue {
   async send(op) {
     const base = this.base;
     if (op.type === "create") {
-      const body = { ...op.body, attributes: this.resolveLinks(op.body.attributes) };
+      // client_key makes the create idempotent: a retry after a lost response gets the same span.
+      const body = { ...op.body, attributes: this.resolveLinks(op.body.attributes), client_key: op.key };
       const span = await api.post(`${base}/documents/${this.documentId}/spans`, body);
       this.know(op.key, span.id, span.version);
       this.hooks.created(op.key, span);

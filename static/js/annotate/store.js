@@ -6,7 +6,8 @@ let counter = 0;
 /** A key for a span created on this page; unique across reloads (the queue persists keys). */
 export function newKey() {
   counter += 1;
-  return `c${Date.now().toString(36)}${counter.toString(36)}`;
+  const random = Math.random().toString(36).slice(2, 8);
+  return `c${Date.now().toString(36)}${counter.toString(36)}${random}`;
 }
 
 export const serverKey = (id) => `s${id}`;

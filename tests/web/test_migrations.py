@@ -1,0 +1,57 @@
+"""The migrations build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from annotator.extensions import db
+from annotator.services.database import upgrade_database
+from tests.conftest import make_app
+
+
+def migrated_app(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "migrated.sqlite")
+    app = make_app(url, str(tmp_path / "instance"))
+    with app.app_context():
+        upgrade_database()
+    return app
+
+
+def test_upgrade_matches_models(tmp_path):
+    app = migrated_app(tmp_path)
+    with app.app_context():
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "render_as_batch": True}
+            )
+            diff = compare_metadata(context, db.metadata)
+        assert diff == [], "models and migrations differ; run 'flask db migrate':\n" + "\n".join(
+            map(str, diff)
+        )
+        inspector = inspect(db.engine)
+        tables = set(inspector.get_table_names()) - {"alembic_version"}
+        assert tables == set(db.metadata.tables)
+        for name, table in db.metadata.tables.items():
+            columns = {c["name"]: c for c in inspector.get_columns(name)}
+            assert set(columns) == {c.name for c in table.columns}, name
+            for column in table.columns:
+                assert columns[column.name]["nullable"] == column.nullable, (name, column.name)
+        checks = {c["name"] for c in inspector.get_check_constraints("span")}
+        assert "ck_span_offsets_valid" in checks
+        db.engine.dispose()
+
+
+def test_downgrade_to_base_and_up_again(tmp_path):
+    from flask_migrate import downgrade
+
+    from annotator.services.database import MIGRATIONS
+
+    app = migrated_app(tmp_path)
+    with app.app_context():
+        downgrade(directory=MIGRATIONS, revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade_database()
+        assert "span" in inspect(db.engine).get_table_names()
+        db.engine.dispose()
