@@ -72,6 +72,7 @@ def post_span(document_id: int):
 @bp.patch("/spans/<int:span_id>")
 @login_required
 def patch_span(span_id: int):
+    own_span(current_user, span_id)  # other people's spans: 404 before anything else
     data = json_body()
     span = update_span(current_user, span_id, data)
     body = span_dict(span)

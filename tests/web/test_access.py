@@ -26,7 +26,7 @@ LOGIN = "login"  # expected: a redirect to the login page
 DENIED = (LOGIN, 401, 403, 404)
 
 # Routes under these prefixes may have no entry yet (their blueprints are being written).
-PENDING_PREFIXES = ("/api/",)
+PENDING_PREFIXES: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,47 @@ EXPECTED: dict[str, Route] = {
     "/settings/tokens": Route("GET", signed_in(200)),
     "/settings/tokens/<int:token_id>/revoke": Route("POST", signed_in(404, annotator=302)),
 }
+
+A = "/api/v1"
+
+
+def api(status=200, **overrides) -> dict:
+    """API calls: anonymous gets 401 JSON (never a redirect)."""
+    return {"anonymous": 401, **dict.fromkeys(ROLES[1:], status), **overrides}
+
+
+def api_member(status=200) -> dict:
+    return api(status, outsider=403)
+
+
+def api_lead(status=200) -> dict:
+    return api(status, outsider=403, annotator=403)
+
+
+def api_own_span(status) -> dict:
+    """A span is only its owner's (alice): everyone else, leads included, gets 404."""
+    return api(404, annotator=status)
+
+
+EXPECTED.update(
+    {
+        A + "/openapi.json": Route("GET", everyone(200)),
+        A + "/projects": Route("GET", api()),
+        A + "/projects/<int:project_id>/documents": Route("GET", api_member()),
+        A + "/projects/<int:project_id>/spans": Route("GET", api_member()),
+        A + "/projects/<int:project_id>/export": Route("GET", api_lead()),
+        A + "/projects/<int:project_id>/agreement": Route("GET", api_lead()),
+        A + "/documents/<int:document_id>": Route("GET", api_member()),
+        # Writes without a body: members get past the access check to a 400 about the body.
+        A + "/documents/<int:document_id>/spans": Route("POST", api_member(400)),
+        A + "/documents/<int:document_id>/answers/<int:question_id>": Route("PUT", api_member(400)),
+        A + "/documents/<int:document_id>/status": Route("POST", api_member(400)),
+        A + "/documents/<int:document_id>/time": Route("POST", api_member(400)),
+        "GET " + A + "/spans/<int:span_id>": Route("GET", api_own_span(200)),
+        "PATCH " + A + "/spans/<int:span_id>": Route("PATCH", api_own_span(400)),
+        "DELETE " + A + "/spans/<int:span_id>": Route("DELETE", api_own_span(204)),
+    }
+)
 
 DEFAULT_ARGS = {
     "project_id": "project",
@@ -193,7 +234,7 @@ def test_unlisted_route_is_caught(app):
     app.add_url_rule("/api/v9/thing", "api_thing", lambda: "hi")
     missing, pending = unknown_rules(app)
     assert "GET /brand-new" in missing
-    assert "GET /api/v9/thing" in pending and "GET /api/v9/thing" not in missing
+    assert "GET /api/v9/thing" in missing and pending == []
 
 
 def check(client, method: str, url: str, expected, who: str, rule: str) -> None:
