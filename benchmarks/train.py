@@ -1,0 +1,109 @@
+"""Training time and cross-validated figures of the two baselines on the shared data.
+
+    python benchmarks/train.py [--folds 5] [--seed 0] [--only babe|ptc]
+
+BABE (final_labels_SG2.csv): the sentence pipeline as a binary Biased / Non-biased classifier,
+stratified 5-fold CV, F1 of the Biased class beside majority and random baselines.
+PTC (ptc-train): the span tagger, CV grouped by article, exact and partial (SemEval-2020 Task 11)
+span F1 per technique and overall beside a majority baseline (every sentence tagged with the
+most common technique).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from annotator.classifier import (  # noqa: E402
+    SpanTagger,
+    cross_validate_sentences,
+    cross_validate_spans,
+    sentence_pipeline,
+)
+from annotator.formats.ptc import read_ptc  # noqa: E402
+from tests.shared import SHARED_DATA  # noqa: E402
+
+
+class Timer:
+    """Wall-clock and CPU seconds of a block (the CPU figure is steadier on a busy machine)."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+    def __str__(self) -> str:
+        return f"{self.wall:.1f} s wall, {self.cpu:.1f} s CPU"
+
+
+def bar(done: int, total: int) -> None:
+    print(f"\r  fold {done}/{total}", end="\n" if done == total else "", flush=True)
+
+
+def babe(folds: int, seed: int) -> None:
+    with open(SHARED_DATA / "babe" / "final_labels_SG2.csv", encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["label_bias"] in ("Biased", "Non-biased")]
+    texts, labels = [r["text"] for r in rows], [r["label_bias"] for r in rows]
+    print(f"BABE SG2: {len(texts)} sentences, {labels.count('Biased')} Biased")
+    with Timer() as t:
+        sentence_pipeline(seed=seed).fit(texts, labels)
+    print(f"  fit on all sentences: {t}")
+    with Timer() as t:
+        res = cross_validate_sentences(texts, labels, n_splits=folds, seed=seed, progress=bar)
+    print(f"  {folds}-fold stratified CV: {t}")
+    for system in ("model", "majority", "random"):
+        s = res[system]["per_label"]["Biased"]
+        print(
+            f"  {system:9s} Biased P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f}"
+            f"   macro-F1 {res[system]['macro_f1']:.3f}"
+        )
+    print(f"  confusion (rows true {res['labels']}, columns predicted): {res['confusion']}")
+
+
+def ptc(folds: int, seed: int) -> None:
+    docs = read_ptc(SHARED_DATA / "ptc-train")
+    data = [(d.id, d.text, [(s.start, s.end, s.label) for s in d.gold]) for d in docs]
+    print(f"PTC train: {len(data)} articles, {sum(len(s) for _, _, s in data)} spans")
+    with Timer() as t:
+        SpanTagger(seed=seed).fit([text for _, text, _ in data], [s for _, _, s in data])
+    print(f"  fit on all articles: {t}")
+    with Timer() as t:
+        res = cross_validate_spans(data, n_splits=folds, seed=seed, progress=bar)
+    print(f"  {folds}-fold CV grouped by article: {t}")
+    print(f"  {'technique':40s} {'tagger P/R/F1 (partial)':>24s} {'majority F1':>12s}  exact F1")
+    model, base = res["model"]["partial"], res["majority"]["partial"]
+    for label in sorted(model["per_label"]):
+        m, b = model["per_label"][label], base["per_label"].get(label, {"f1": 0.0})
+        exact = res["model"]["exact"]["per_label"].get(label, {"f1": 0.0})["f1"]
+        print(
+            f"  {label:40s} {m['precision']:.3f}/{m['recall']:.3f}/{m['f1']:.3f}"
+            f"{b['f1']:>14.3f}{exact:>10.3f}"
+        )
+    print(
+        f"  {'overall':40s} {model['precision']:.3f}/{model['recall']:.3f}/{model['f1']:.3f}"
+        f"{base['f1']:>14.3f}{res['model']['exact']['f1']:>10.3f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", choices=("babe", "ptc"))
+    args = parser.parse_args()
+    if args.only in (None, "babe"):
+        babe(args.folds, args.seed)
+    if args.only in (None, "ptc"):
+        ptc(args.folds, args.seed)
+
+
+if __name__ == "__main__":
+    main()
