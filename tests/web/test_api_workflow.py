@@ -157,3 +157,43 @@ def test_bearer_tokens_read_but_never_write(app, client, world):
     bad = client.get(url(world), headers={"Authorization": "Bearer ann_wrong"})
     assert bad.status_code == 401
     assert client.get("/", headers=headers).status_code == 302  # tokens are for /api/ only
+
+
+def test_tokens_carry_only_their_owners_rights(app, client, world):
+    with app.app_context():
+        alice = db.session.get(User, world["alice"])
+        lena = db.session.get(User, world["lead"])
+        _, alice_raw = create_token(alice, "script")
+        _, lena_raw = create_token(lena, "script")
+        db.session.commit()
+    project = world["project"]
+    as_alice = {"Authorization": f"Bearer {alice_raw}"}
+    as_lena = {"Authorization": f"Bearer {lena_raw}"}
+    assert client.get(f"/api/v1/projects/{project}/export", headers=as_alice).status_code == 403
+    assert client.get(f"/api/v1/projects/{project}/agreement", headers=as_alice).status_code == 403
+    assert client.get(f"/api/v1/projects/{project}/export", headers=as_lena).status_code == 200
+    assert (
+        client.get(f"/api/v1/projects/{world['other']}/spans", headers=as_alice).status_code == 403
+    )
+    spans = client.get(f"/api/v1/projects/{project}/spans", headers=as_alice).get_json()
+    assert all(s["annotator"] == "alice" for s in spans["spans"])
+
+
+def test_revoked_token_stops_working(app, client, auth, world):
+    auth.login("alice")
+    page = client.post("/settings/tokens", data={"name": "laptop"})
+    raw = re.search(r"(ann_[A-Za-z0-9_-]+)", page.get_data(as_text=True)).group(1)
+    fresh = app.test_client(use_cookies=False)
+    assert (
+        fresh.get("/api/v1/projects", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    )
+    with app.app_context():
+        from annotator.models import ApiToken
+
+        token_id = db.session.execute(select(ApiToken.id)).scalar_one()
+        stored = db.session.execute(select(ApiToken.token_hash)).scalar_one()
+    assert raw not in stored  # only the hash is kept
+    client.post(f"/settings/tokens/{token_id}/revoke")
+    assert (
+        fresh.get("/api/v1/projects", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    )
