@@ -36,6 +36,9 @@ def build_app(test_config: dict | None = None) -> Flask:
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
+    from annotator import converters
+
+    converters.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -89,8 +92,11 @@ def _register_blueprints(app: Flask) -> None:
     from annotator.annotate.routes import bp as annotate_bp
     from annotator.api import bp as api_bp
     from annotator.auth.routes import bp as auth_bp
+    from annotator.curation import api as curation_api  # noqa: F401  (adds routes to api_bp)
+    from annotator.curation.routes import bp as curation_bp
     from annotator.exports.routes import bp as exports_bp
     from annotator.home.routes import bp as home_bp
+    from annotator.modeling.routes import bp as modeling_bp
     from annotator.projects import schema_routes  # noqa: F401  (adds routes to projects_bp)
     from annotator.projects.routes import bp as projects_bp
     from annotator.stats.routes import bp as stats_bp
@@ -103,3 +109,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(stats_bp)
+    app.register_blueprint(modeling_bp)
+    app.register_blueprint(curation_bp)

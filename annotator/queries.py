@@ -19,6 +19,7 @@ from annotator.models import (
     Document,
     DocumentAnswer,
     DocumentQuestion,
+    GoldSpan,
     Label,
     Span,
     User,
@@ -117,6 +118,7 @@ def iter_documents(
         external = {r.id: r.external_id for r in rows}
         spans = _spans(external, users, labels, wanted_users, wanted_labels, allowed, links)
         answers = _answers(external, users, questions, wanted_users, allowed)
+        gold = _gold(external, labels, wanted_labels)
         for r in rows:
             if allowed is not None and not allowed.get(r.id):
                 continue
@@ -131,6 +133,7 @@ def iter_documents(
                 meta=r.meta or {},
                 spans=tuple(spans.get(r.id, ())),
                 answers=tuple(answers.get(r.id, ())),
+                gold=tuple(gold.get(r.id, ())),
             )
 
 
@@ -245,4 +248,38 @@ def _answers(external, users, questions, wanted_users, allowed):
         if allowed is not None and user not in allowed.get(doc, ()):
             continue
         out[doc].append(AnswerRecord(external[doc], users[user], questions[question], value))
+    return out
+
+
+def _gold(external, labels, wanted_labels) -> dict[int, list[SpanRecord]]:
+    """Gold spans (annotator ``"gold"``, ids ``G1..Gn`` per document, in text order)."""
+    out: dict[int, list[SpanRecord]] = defaultdict(list)
+    rows = db.session.execute(
+        select(
+            GoldSpan.document_id,
+            GoldSpan.label_id,
+            GoldSpan.start,
+            GoldSpan.end,
+            GoldSpan.text,
+            GoldSpan.attributes,
+        )
+        .where(GoldSpan.document_id.in_(list(external)))
+        .order_by(GoldSpan.document_id, GoldSpan.start, GoldSpan.end, GoldSpan.id)
+    )
+    for doc, label, start, end, text, attrs in rows:
+        if wanted_labels is not None and label not in wanted_labels:
+            continue
+        n = len(out[doc]) + 1
+        out[doc].append(
+            SpanRecord(
+                external[doc],
+                "gold",
+                labels[label],
+                start,
+                end,
+                text,
+                dict(attrs or {}),
+                id=f"G{n}",
+            )
+        )
     return out

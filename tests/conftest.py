@@ -77,6 +77,9 @@ def app(database_url, _schema, tmp_path):
     with app.app_context():
         _empty_tables()
     yield app
+    from annotator.jobs import get_queue
+
+    get_queue().join(timeout=120)  # background jobs (training) finish before tables empty
     with app.app_context():
         db.session.remove()
         _empty_tables()

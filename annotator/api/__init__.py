@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from annotator.api import annotate, openapi, read  # noqa: E402,F401  (registers routes)
+from annotator.api import annotate, openapi, read, suggestions  # noqa: E402,F401  (routes)

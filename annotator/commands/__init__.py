@@ -2,6 +2,7 @@
 
 
 def all_commands() -> list:
-    from annotator.commands import agreement, backup, export
+    from annotator.commands import adjudicate, agreement, backup, export, train
 
-    return [*export.COMMANDS, *agreement.COMMANDS, *backup.COMMANDS]
+    return [*export.COMMANDS, *agreement.COMMANDS, *backup.COMMANDS, *adjudicate.COMMANDS,
+            *train.COMMANDS]

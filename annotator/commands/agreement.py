@@ -55,7 +55,8 @@ def agreement_command(project, as_json, bootstrap):
             if isinstance(r, dict):
                 click.echo(
                     f"  {who:<18} F1 exact {_fmt(r.get('f1_exact'))} "
-                    f"partial {_fmt(r.get('f1_partial'))}"
+                    f"partial {_fmt(r.get('f1_partial'))} "
+                    f"alpha {_fmt(r.get('character_alpha'))} ({r.get('documents', 0)} articles)"
                 )
 
 

@@ -1,8 +1,10 @@
 """Typed SQLAlchemy models, one module per area. Keep them thin: logic lives in services/."""
 
 from annotator.models.documents import Assignment, Document, DocumentAnswer
+from annotator.models.gold import DocumentCuration, GoldAnswer, GoldEvent, GoldSpan
 from annotator.models.projects import DocumentQuestion, Label, Membership, Project
 from annotator.models.spans import Span, SpanEvent
+from annotator.models.training import ModelRun
 from annotator.models.users import ApiToken, User
 
 __all__ = [
@@ -10,9 +12,14 @@ __all__ = [
     "Assignment",
     "Document",
     "DocumentAnswer",
+    "DocumentCuration",
     "DocumentQuestion",
+    "GoldAnswer",
+    "GoldEvent",
+    "GoldSpan",
     "Label",
     "Membership",
+    "ModelRun",
     "Project",
     "Span",
     "SpanEvent",

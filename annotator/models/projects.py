@@ -35,6 +35,8 @@ class Project(db.Model):
     blind: Mapped[bool] = mapped_column(Boolean, default=True)
     snap_to_words: Mapped[bool] = mapped_column(Boolean, default=True)
     hide_outlet: Mapped[bool] = mapped_column(Boolean, default=False)
+    suggestions: Mapped[bool] = mapped_column(Boolean, default=False)
+    suggestions_in_blind: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = created_column()
 
     __table_args__ = (CheckConstraint("per_doc >= 1", name="per_doc_positive"),)

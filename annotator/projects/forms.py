@@ -31,6 +31,8 @@ class ProjectForm(FlaskForm):
     blind = BooleanField("Blind: annotators see only their own spans")
     snap_to_words = BooleanField("Snap selections to whole words")
     hide_outlet = BooleanField("Hide outlet, author and date from annotators")
+    suggestions = BooleanField("Show the latest model's suggestions on the annotate page")
+    suggestions_in_blind = BooleanField("…even though the project is blind")
     submit = SubmitField("Save")
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from annotator.agreement import project_report
 from annotator.extensions import db
-from annotator.models import Assignment, Document, Label, Project, Span, User
+from annotator.models import Assignment, Document, GoldSpan, Label, Project, Span, User
 
 
 def report_for(project: Project, *, n_boot: int = 500, seed: int = 0) -> dict:
@@ -53,8 +53,22 @@ def report_for(project: Project, *, n_boot: int = 500, seed: int = 0) -> dict:
         annotators[doc].add(who)
     lengths = {d.external_id: d[3] for d in docs if d.external_id in annotators}
     outlets = {d.external_id: d.outlet or "(none)" for d in docs if d.external_id in annotators}
+    gold = [
+        (external[doc], start, end, labels[label])
+        for doc, start, end, label in db.session.execute(
+            select(GoldSpan.document_id, GoldSpan.start, GoldSpan.end, GoldSpan.label_id)
+            .join(Document, Document.id == GoldSpan.document_id)
+            .where(Document.project_id == project.id)
+        )
+    ]
     report = project_report(
-        spans, lengths, outlets, doc_annotators=dict(annotators), n_boot=n_boot, seed=seed
+        spans,
+        lengths,
+        outlets,
+        doc_annotators=dict(annotators),
+        gold=gold or None,
+        n_boot=n_boot,
+        seed=seed,
     )
     report["document_ids"] = {d.external_id: d.id for d in docs}
     return report

@@ -103,6 +103,8 @@ def document_payload(
             "name": project.name,
             "blind": project.blind,
             "snap_to_words": project.snap_to_words,
+            "suggestions": project.suggestions
+            and (not project.blind or project.suggestions_in_blind),
             "guidelines_version": project.guidelines_version,
         },
         **schema,

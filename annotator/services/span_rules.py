@@ -14,9 +14,16 @@ MAX_TEXT_ATTRIBUTE = 2000
 SOURCES = ("manual", "suggestion", "import")
 
 
+MAX_INT = 2**62  # beyond what any offset, id or version can be; keeps the databases' ints safe
+
+
+def is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < MAX_INT
+
+
 def require_int(data: dict, key: str) -> int:
     value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= MAX_INT:
         raise ServiceError(f"'{key}' must be an integer.")
     return value
 
@@ -72,7 +79,7 @@ def _check_value(name: str, value: Any, definition: dict, link_ok) -> Any:
         if isinstance(value, str):  # free text, e.g. a speaker who is not in the article
             if len(value) > MAX_TEXT_ATTRIBUTE:
                 raise ServiceError(f"Attribute {name!r} text is too long.")
-        elif isinstance(value, bool) or not isinstance(value, int) or not link_ok(value):
+        elif not is_id(value) or not link_ok(value):
             raise ServiceError(
                 f"Attribute {name!r} must link to one of your spans in this article."
             )

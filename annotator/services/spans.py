@@ -18,6 +18,7 @@ from annotator.services.span_rules import (
     check_note,
     check_offsets,
     check_source,
+    is_id,
     require_int,
 )
 
@@ -41,8 +42,8 @@ def span_dict(span: Span, label_name: str | None = None) -> dict[str, Any]:
 
 
 def _label(document: Document, label_id: Any) -> Label:
-    if isinstance(label_id, bool) or not isinstance(label_id, int):
-        raise ServiceError("'label_id' must be an integer.")
+    if not is_id(label_id):
+        raise ServiceError("'label_id' must be a label's id (a positive integer).")
     label = db.session.get(Label, label_id)
     if label is None or label.project_id != document.project_id:
         raise ServiceError("That label does not belong to this project.")

@@ -16,7 +16,9 @@ import pytest
 from sqlalchemy import select
 
 from annotator.extensions import db
-from annotator.models import ApiToken, DocumentQuestion, Label, Project, Span
+from annotator.models import (
+    ApiToken, DocumentQuestion, GoldSpan, Label, ModelRun, Project, Span,
+)
 from annotator.services.projects import add_member, save_label, save_question
 from tests.factories import make_document, make_user, make_world
 
@@ -80,6 +82,9 @@ EXPECTED: dict[str, Route] = {
     P + "/next": Route("GET", project_page(302)),
     P + "/agreement": Route("GET", lead_page()),
     P + "/export": Route("GET", lead_page()),
+    P + "/curation": Route("GET", lead_page()),
+    P + "/curation/merge": Route("POST", lead_page(302)),
+    P + "/documents/<int:document_id>/curate": Route("GET", lead_page()),
     # Personal API tokens: every signed-in user manages their own; the world's token is alice's.
     "/settings/tokens": Route("GET", signed_in(200)),
     "/settings/tokens/<int:token_id>/revoke": Route("POST", signed_in(404, annotator=302)),
@@ -123,6 +128,23 @@ EXPECTED.update(
         "GET " + A + "/spans/<int:span_id>": Route("GET", api_own_span(200)),
         "PATCH " + A + "/spans/<int:span_id>": Route("PATCH", api_own_span(400)),
         "DELETE " + A + "/spans/<int:span_id>": Route("DELETE", api_own_span(204)),
+    # Suggestions are off by default: members get past the access check to that refusal.
+    A + "/documents/<int:document_id>/suggestions": Route("GET", api_member(403)),
+    A + "/runs/<int:run_id>": Route("GET", api_lead(200)),
+    P + "/model": Route("GET", lead_page()),
+    P + "/model/train": Route("POST", lead_page(302), {}),
+        # Curation: leads and admins only; writes without a body get a 400 about the body.
+        A + "/curation/projects/<int:project_id>/queue": Route("GET", api_lead()),
+        A + "/curation/projects/<int:project_id>/merge": Route("POST", api_lead()),
+        A + "/curation/documents/<int:document_id>": Route("GET", api_lead()),
+        A + "/curation/documents/<int:document_id>/merge": Route("POST", api_lead()),
+        A + "/curation/documents/<int:document_id>/gold": Route("POST", api_lead(400)),
+        A + "/curation/documents/<int:document_id>/status": Route("PUT", api_lead(400)),
+        A + "/curation/documents/<int:document_id>/answers/<int:question_id>": Route(
+            "PUT", api_lead(400)
+        ),
+        "PATCH " + A + "/curation/gold/<int:gold_id>": Route("PATCH", api_lead(400)),
+        "DELETE " + A + "/curation/gold/<int:gold_id>": Route("DELETE", api_lead(204)),
     }
 )
 
@@ -134,6 +156,8 @@ DEFAULT_ARGS = {
     "user_id": "spare_member",
     "span_id": "span",
     "token_id": "token",
+    "gold_id": "gold",
+    "run_id": "run",
 }
 
 
@@ -158,7 +182,11 @@ def world(app):
             text="Leaders",
         )
         token = ApiToken(user_id=ids["alice"], name="alice's token", token_hash="0" * 64)
-        db.session.add_all([span, token])
+        gold = GoldSpan(
+            document_id=ids["document"], label_id=framing, start=0, end=7, text="Leaders"
+        )
+        run = ModelRun(project_id=project.id, level="sentence", status="failed")
+        db.session.add_all([span, token, gold, run])
         db.session.commit()
         ids.update(
             label=framing,
@@ -167,6 +195,8 @@ def world(app):
             spare_member=carl.id,
             span=span.id,
             token=token.id,
+            gold=gold.id,
+            run=run.id,
         )
     return ids
 

@@ -7,6 +7,9 @@
 // its spans in data-spans and styled by label classes (tint + stacked underlines, one lane per
 // overlapping span, so nested and crossing spans stay readable).
 //
+// Model suggestions ("ghosts", {ghost: true}) ride along: they cut segments too, but take no
+// lane or tint; a segment lists them in data-ghosts and gets dashed-border classes instead.
+//
 // All offsets here are UTF-16 code units (span.s16 / span.e16).
 
 const CHUNK = 600;
@@ -57,7 +60,7 @@ function assignLanes(spans) {
  * Uncovered text stays a bare text node; a covered segment is a <mark> with its offset in
  * data-o, its spans' keys in data-spans and label classes (see palette_css.js).
  */
-export function renderRange(el, text, s, e, spans, selectedKey = null) {
+export function renderRange(el, text, s, e, spans, selectedKey = null, ghostKey = null) {
   el.textContent = "";
   const cuts = new Set([s, e]);
   for (const span of spans) {
@@ -65,24 +68,45 @@ export function renderRange(el, text, s, e, spans, selectedKey = null) {
     if (span.e16 > s && span.e16 < e) cuts.add(span.e16);
   }
   const points = [...cuts].sort((a, b) => a - b);
-  const lanes = spans.length ? assignLanes(spans) : null;
+  const real = spans.filter((sp) => !sp.ghost);
+  const ghosts = real.length < spans.length ? spans.filter((sp) => sp.ghost) : [];
+  const lanes = real.length ? assignLanes(real) : null;
   const frag = document.createDocumentFragment();
   for (let i = 0; i < points.length - 1; i++) {
     const a = points[i];
     const b = points[i + 1];
-    const covering = spans.filter((sp) => sp.s16 <= a && sp.e16 >= b);
-    if (!covering.length) {
+    const covering = real.filter((sp) => sp.s16 <= a && sp.e16 >= b);
+    const ghosting = ghosts.filter((sp) => sp.s16 <= a && sp.e16 >= b);
+    if (!covering.length && !ghosting.length) {
       frag.append(text.slice(a, b));
       continue;
     }
     const seg = document.createElement("mark");
-    seg.className = segmentClass(covering, lanes, selectedKey);
+    const classes = [];
+    if (covering.length) {
+      classes.push(segmentClass(covering, lanes, selectedKey));
+      seg.dataset.spans = covering.map((sp) => sp.key).join(" ");
+    }
+    if (ghosting.length) {
+      classes.push(ghostClass(ghosting, a, b, ghostKey));
+      seg.dataset.ghosts = ghosting.map((sp) => sp.key).join(" ");
+    }
+    seg.className = classes.join(" ");
     seg.dataset.o = a;
-    seg.dataset.spans = covering.map((sp) => sp.key).join(" ");
     seg.textContent = text.slice(a, b);
     frag.append(seg);
   }
   el.append(frag);
+}
+
+/** Dashed borders in the innermost ghost's colour; gs / ge where a ghost starts / ends. */
+function ghostClass(ghosts, a, b, ghostKey) {
+  ghosts.sort((x, y) => y.e16 - y.s16 - (x.e16 - x.s16));
+  let cls = `ghost g-${ghosts[ghosts.length - 1].label_id}`;
+  if (ghosts.some((g) => g.s16 === a)) cls += " gs";
+  if (ghosts.some((g) => g.e16 === b)) cls += " ge";
+  if (ghosts.some((g) => g.key === ghostKey)) cls += " gsel";
+  return cls;
 }
 
 function segmentClass(covering, lanes, selectedKey) {
@@ -107,10 +131,13 @@ export class ArticleView {
     this.text = text;
     this.chunks = []; // [{s, e, el}] in text order
     this.selectedKey = null;
+    this.ghosts = []; // suggestions shown as ghosts (see suggestions.js)
+    this.ghostKey = null;
   }
 
   /** Full render; `spans` must be sorted by s16. */
   render(spans) {
+    if (this.ghosts.length) spans = [...spans, ...this.ghosts].sort((a, b) => a.s16 - b.s16);
     const frag = document.createDocumentFragment();
     this.chunks = [];
     let next = 0; // index of the first span not yet started
@@ -127,7 +154,7 @@ export class ArticleView {
         c.className = "chunk";
         c.dataset.s = s;
         c.dataset.e = e;
-        renderRange(c, this.text, s, e, active, this.selectedKey);
+        renderRange(c, this.text, s, e, active, this.selectedKey, this.ghostKey);
         this.chunks.push({ s, e, el: c });
         p.append(c);
       }
@@ -142,10 +169,11 @@ export class ArticleView {
   /** Re-render only the chunks overlapping any of `ranges` ([s16, e16] pairs). */
   update(ranges, spans) {
     let count = 0;
+    if (this.ghosts.length) spans = spans.concat(this.ghosts);
     for (const chunk of this.chunks) {
       if (!ranges.some(([s, e]) => s < chunk.e && e > chunk.s)) continue;
       const inside = spans.filter((sp) => sp.s16 < chunk.e && sp.e16 > chunk.s);
-      renderRange(chunk.el, this.text, chunk.s, chunk.e, inside, this.selectedKey);
+      renderRange(chunk.el, this.text, chunk.s, chunk.e, inside, this.selectedKey, this.ghostKey);
       count++;
     }
     return count;
@@ -159,6 +187,16 @@ export class ArticleView {
 
   segmentsOf(key) {
     return this.root.querySelectorAll(`mark[data-spans~="${CSS.escape(key)}"]`);
+  }
+
+  selectGhost(key) {
+    for (const el of this.root.querySelectorAll("mark.gsel")) el.classList.remove("gsel");
+    this.ghostKey = key;
+    if (key) for (const el of this.ghostSegments(key)) el.classList.add("gsel");
+  }
+
+  ghostSegments(key) {
+    return this.root.querySelectorAll(`mark[data-ghosts~="${CSS.escape(key)}"]`);
   }
 
   /** The UTF-16 offset of a DOM point inside the article, or null when outside it. */

@@ -14,6 +14,7 @@ import { SaveQueue } from "./queue.js";
 import { ArticleView } from "./render.js";
 import { SpanList } from "./spanlist.js";
 import { newKey, serverKey, SpanStore } from "./store.js";
+import { Suggestions } from "./suggestions.js";
 import { adjustSelection } from "./textsel.js";
 import { startTimer } from "./timer.js";
 
@@ -66,6 +67,11 @@ export class AnnotatePage {
     const t0 = performance.now();
     this.view.render(this.store.sorted());
     this.cfg.timings.viewMs = performance.now() - t0;
+    if (!this.readOnly && this.data.project.suggestions) {
+      this.suggestions = new Suggestions(this,
+        `${this.cfg.base}/documents/${this.cfg.documentId}/suggestions`);
+      this.suggestions.load();
+    }
     // The side list can wait until the article is on screen.
     const fillList = () => this.list.render(this.store.sorted(), this.selected);
     if (window.requestIdleCallback) requestIdleCallback(fillList, { timeout: 300 });
@@ -252,14 +258,21 @@ export class AnnotatePage {
       return;
     }
     const [s16, e16] = range;
-    const body = {
+    window.getSelection().removeAllRanges();
+    this.addSpan({
       label_id: labelId, start: this.offsets.toCodePoint(s16), end: this.offsets.toCodePoint(e16),
       text: this.text.slice(s16, e16), attributes: {}, note: "", source: "manual",
-    };
+    });
+  }
+
+  /** A new span (undoable) and pick it; `also` runs alongside its undo / redo. */
+  addSpan(body, also = {}) {
     const key = newKey();
     this.doCreate(key, body);
-    this.history.push({ undo: () => this.doDelete(key), redo: () => this.doCreate(key, body) });
-    window.getSelection().removeAllRanges();
+    this.history.push({
+      undo: () => { this.doDelete(key); also.undo?.(); },
+      redo: () => { this.doCreate(key, body); also.redo?.(); },
+    });
     this.pick(key, { scroll: false });
   }
 
@@ -341,6 +354,7 @@ export class AnnotatePage {
   pick(key, { scroll = true } = {}) {
     const span = this.store.get(key);
     if (!span) return;
+    this.suggestions?.select(null);
     this.selected = key;
     this.linking = null;
     this.view.select(key);
@@ -380,6 +394,7 @@ export class AnnotatePage {
   clickText(event) {
     const selection = window.getSelection();
     if (selection && !selection.isCollapsed) return;
+    if (this.suggestions?.click(event.target)) return;
     const mark = event.target.closest("mark[data-spans]");
     const keys = mark ? mark.dataset.spans.split(" ") : [];
     const spans = this.store.at(keys);
@@ -403,6 +418,10 @@ export class AnnotatePage {
     article.addEventListener("click", (event) => this.clickText(event));
     enableCaretSelection(article, this.view);
     document.addEventListener("keydown", (event) => {
+      if (this.suggestions?.key(event)) {
+        event.preventDefault();
+        return;
+      }
       const action = shortcutFor(event, this.labels);
       if (!action) return;
       if (action.type === "undo") this.undo();

@@ -1,0 +1,43 @@
+"""``annotator adjudicate PROJECT --min-votes M --match exact|overlap``: auto-merge into gold."""
+
+from __future__ import annotations
+
+import click
+
+from annotator.cli import command
+
+
+@command("adjudicate")
+@click.argument("project")
+@click.option(
+    "--min-votes",
+    type=click.IntRange(1, 100),
+    default=None,
+    help="Annotators who must agree (default: a strict majority of each article's annotators).",
+)
+@click.option(
+    "--match", type=click.Choice(["exact", "overlap"]), default="exact", show_default=True
+)
+def adjudicate_command(project, min_votes, match):
+    """Pre-fill gold for every article of PROJECT from its annotators' spans and answers.
+
+    Running it again adds nothing twice and never re-adds gold a curator rejected.
+    """
+    from annotator.extensions import db
+    from annotator.services.adjudication import MergeRule
+    from annotator.services.gold_merge import run_merge
+    from annotator.services.projects import get_project
+
+    summary = run_merge(None, get_project(project), MergeRule(min_votes=min_votes, match=match))
+    db.session.commit()
+    rule = f"at least {min_votes}" if min_votes else "a majority of"
+    click.echo(
+        f"{summary['documents']} articles ({rule} annotators, {match} match): "
+        f"{summary['gold_spans_added']} gold spans and {summary['gold_answers_added']} answers "
+        f"added, {summary['open_questions']} answers left open (ties)."
+    )
+    for label, count in summary["per_label"].items():
+        click.echo(f"  {label:<24} {count}")
+
+
+COMMANDS = [adjudicate_command]

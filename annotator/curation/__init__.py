@@ -1,0 +1,1 @@
+"""Adjudication: the curation queue and page (HTML) and their JSON API (``api``)."""

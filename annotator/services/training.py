@@ -1,0 +1,155 @@
+"""Training baseline models from a project's annotations, in the background or from the CLI.
+
+rows -> records (``queries``) -> ``annotator.classifier.train_model`` -> a model file under
+``<instance>/models/`` plus a ModelRun row. Model files are only ever loaded from that folder
+(never from uploads), and their hash is checked against the sidecar first.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from annotator import __version__
+from annotator.extensions import db
+from annotator.models import Document, DocumentCuration, ModelRun, Project, User
+from annotator.models.base import utcnow
+from annotator.queries import iter_documents
+from annotator.services.errors import ServiceError
+
+LEVELS = ("sentence", "span")
+
+
+def models_dir() -> Path:
+    folder = Path(current_app.instance_path) / "models"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def create_run(project: Project, user: User | None, level: str, folds: int) -> ModelRun:
+    if level not in LEVELS:
+        raise ServiceError(f"Level must be one of {', '.join(LEVELS)}.")
+    if not 2 <= folds <= 10:
+        raise ServiceError("Folds must be between 2 and 10.")
+    run = ModelRun(
+        project_id=project.id,
+        created_by=user.id if user else None,
+        level=level,
+        folds=folds,
+        status="queued",
+        code_version=__version__,
+    )
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def execute_run(run_id: int, progress=None) -> ModelRun:
+    """Train and evaluate; record metrics, data snapshot and model file on the run."""
+    from annotator.classifier import save_model, train_model
+
+    run = db.session.get(ModelRun, run_id)
+    run.status, run.progress = "running", 0.0
+    db.session.commit()
+
+    def report(done: int, total: int) -> None:
+        run.progress = round(done / max(total, 1), 3)
+        db.session.commit()
+        if progress:
+            progress(done, total)
+
+    try:
+        documents = list(iter_documents(run.project_id))
+        curated = curated_ids(run.project_id)
+        model, metadata = train_model(
+            documents, kind=run.level, curated_ids=curated, n_splits=run.folds, progress=report
+        )
+        path = models_dir() / f"project-{run.project_id}-run-{run.id}.joblib"
+        save_model(path, model, metadata)
+    except ValueError as exc:  # nothing to train on, a single class, ...
+        db.session.rollback()
+        run = db.session.get(ModelRun, run_id)
+        run.status, run.error, run.finished_at = "failed", str(exc), utcnow()
+        db.session.commit()
+        return run
+    run.status, run.progress, run.finished_at = "finished", 1.0, utcnow()
+    run.params = _jsonable(metadata.get("params", {}))
+    run.sources = metadata.get("sources", {})
+    run.metrics = metadata.get("metrics")
+    run.training_hash = metadata.get("training_hash", "")
+    run.model_path = path.name
+    db.session.commit()
+    return run
+
+
+def curated_ids(project_id: int) -> list[str]:
+    """External ids of documents whose curation is finished (gold is the training truth)."""
+    rows = db.session.execute(
+        select(Document.external_id)
+        .join(DocumentCuration, DocumentCuration.document_id == Document.id)
+        .where(Document.project_id == project_id, DocumentCuration.status == "curated")
+    )
+    return list(rows.scalars())
+
+
+def _jsonable(params: dict) -> dict:
+    return {
+        k: v if isinstance(v, str | int | float | bool | type(None)) else repr(v)
+        for k, v in params.items()
+    }
+
+
+def start_run(project: Project, user: User, level: str, folds: int) -> ModelRun:
+    """Queue a training run in the background (thread, or RQ when ANNOTATOR_REDIS_URL is set)."""
+    from annotator.jobs import get_queue
+
+    run = create_run(project, user, level, folds)
+    db.session.commit()
+    queue = get_queue(current_app.config.get("REDIS_URL"))
+    run.job_id = queue.submit(
+        "annotator.services.training.job",
+        run.id,
+        current_app.config["SQLALCHEMY_DATABASE_URI"],
+        current_app.instance_path,
+    )
+    db.session.commit()
+    return run
+
+
+def job(run_id: int, database_url: str, instance_path: str) -> dict:
+    """The background entry point: its own app (and database connections) in the worker."""
+    from annotator import create_app
+    from annotator.jobs import progress_callback
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": instance_path,
+            "ALLOW_DEFAULT_SECRET": True,
+        }
+    )
+    with app.app_context():
+        run = execute_run(run_id, progress=progress_callback())
+        result = {"run": run.id, "status": run.status, "error": run.error}
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+def latest_model(project: Project):
+    """(model, metadata) of the project's newest finished run, or None."""
+    from annotator.classifier import load_model
+
+    run = db.session.execute(
+        select(ModelRun)
+        .where(ModelRun.project_id == project.id, ModelRun.status == "finished")
+        .order_by(ModelRun.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if run is None or not run.model_path:
+        return None
+    path = models_dir() / os.path.basename(run.model_path)
+    return load_model(path, root=models_dir())
