@@ -110,7 +110,7 @@ def carol_spans(live_server, document_id):
 
 def suggestion_requests(page) -> list[str]:
     seen: list[str] = []
-    page.on("request", lambda r: seen.append(r.url) if "/suggestions" in r.url else None)
+    page.on("request", lambda r: seen.append(r.url) if r.url.endswith("/suggestions") else None)
     return seen
 
 

@@ -95,7 +95,8 @@ export class Suggestions {
 
   /** A click in the article; true when it was a ghost's (accepted). */
   click(target) {
-    const mark = this.ghosts.size && !this.page.linking ? target.closest("mark[data-ghosts]") : null;
+    const live = this.ghosts.size && !this.page.linking;
+    const mark = live ? target.closest("mark[data-ghosts]") : null;
     const keys = mark ? mark.dataset.ghosts.split(" ") : [];
     // Over a real span the click picks the span, unless this ghost is the selected one.
     const key = keys.includes(this.selected) ? this.selected
