@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from annotator.services.access import can_create_projects, visible_projects
-from annotator.services.progress import progress_for_user
+from annotator.services.access import can_create_projects, is_lead, visible_projects
+from annotator.services.progress import annotator_progress, progress_for_user
 
 bp = Blueprint("home", __name__)
 
@@ -16,9 +16,11 @@ bp = Blueprint("home", __name__)
 def index():
     projects = visible_projects(current_user)
     progress = progress_for_user(current_user, [p.id for p, _ in projects])
+    team = {p.id: annotator_progress(p.id) for p, role in projects if is_lead(role)}
     return render_template(
         "home/index.html",
         projects=projects,
         progress=progress,
+        team=team,
         can_create=can_create_projects(current_user),
     )
