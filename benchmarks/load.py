@@ -19,7 +19,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing import Pool
+from multiprocessing import Manager, Pool
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -109,20 +109,19 @@ def _assigned(port: int, username: str) -> list[int]:
         offset += 500
 
 
-def _annotate_worker(args) -> dict:
-    port, username, docs, count, seed, deadline = args
+def _annotate_worker(port, username, docs, count, seed, deadline, barrier) -> dict:
     rng = random.Random(seed)
     client = Client(port)
     client.login(username)
     cache, latencies, errors, created = {}, [], 0, 0
+    for doc in rng.sample(docs, min(len(docs), 25)):  # the articles this client works on
+        payload = json.loads(client.request("GET", f"/api/v1/documents/{doc}")[1])
+        cache[doc] = (payload["document"]["text"], payload["labels"])
+    barrier.wait()  # every client is logged in and has its articles: start the clock
     for _ in range(count):
         if time.time() > deadline:
             break
-        doc = rng.choice(docs)
-        if doc not in cache:
-            _, data = client.request("GET", f"/api/v1/documents/{doc}")
-            payload = json.loads(data)
-            cache[doc] = (payload["document"]["text"], payload["labels"])
+        doc = rng.choice(list(cache))
         text, labels = cache[doc]
         began = time.perf_counter()
         status, _ = client.post_json(
@@ -136,12 +135,12 @@ def _annotate_worker(args) -> dict:
     return {"latencies": latencies, "errors": errors, "created": created}
 
 
-def _read_worker(args) -> dict:
-    port, username, docs, count, seed = args
+def _read_worker(port, username, docs, count, seed, barrier) -> dict:
     rng = random.Random(seed)
     client = Client(port)
     client.login(username)
     latencies, errors = [], 0
+    barrier.wait()
     for _ in range(count):
         began = time.perf_counter()
         status, _ = client.request("GET", f"/api/v1/documents/{rng.choice(docs)}")
@@ -151,17 +150,25 @@ def _read_worker(args) -> dict:
 
 
 def _run_clients(worker, jobs: list, processes: int) -> tuple[list[dict], float]:
-    """Clients as threads spread over a few processes (the GIL would skew one process)."""
+    """Clients as threads spread over a few processes (the GIL would skew one process).
+
+    The clock runs from the moment every client is ready (logged in, articles fetched) until
+    the last one finishes."""
     per = [jobs[i::processes] for i in range(processes)]
-    began = time.perf_counter()
-    with Pool(processes) as pool:
-        parts = pool.starmap(_threads, [(worker, p) for p in per if p])
+    per = [p for p in per if p]
+    with Manager() as manager:
+        ready = manager.Barrier(len(jobs) + 1)
+        with Pool(len(per)) as pool:
+            pending = pool.starmap_async(_threads, [(worker, p, ready) for p in per])
+            ready.wait()
+            began = time.perf_counter()
+            parts = pending.get()
     return [r for part in parts for r in part], time.perf_counter() - began
 
 
-def _threads(worker, jobs):
+def _threads(worker, jobs, ready):
     with ThreadPoolExecutor(len(jobs)) as pool:
-        return list(pool.map(worker, jobs))
+        return list(pool.map(lambda job: worker(*job, ready), jobs))
 
 
 def summarise(results: list[dict], seconds: float, ok_key: str | None = None) -> dict:
@@ -281,7 +288,8 @@ def print_table(r: dict) -> None:
         ),
         (
             "W4 count check",
-            f"{'ok' if w4['count_ok'] else 'MISMATCH'} ({w4['cli_count']} spans, {w4['bytes']:,} bytes)",
+            f"{'ok' if w4['count_ok'] else 'MISMATCH'} "
+            f"({w4['cli_count']} spans, {w4['bytes']:,} bytes)",
         ),
     ]
     for name, figure in rows:
