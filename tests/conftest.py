@@ -7,6 +7,9 @@ default; PostgreSQL when ``ANNOTATOR_TEST_DATABASE_URL`` is set.
 from __future__ import annotations
 
 import os
+import uuid
+from contextlib import contextmanager
+from urllib.parse import urlparse
 
 import pytest
 from sqlalchemy import text
@@ -18,12 +21,22 @@ from annotator.extensions import db
 TEST_PASSWORD = "correct-horse-1"
 
 
-def _test_database_url(tmp_path_factory) -> str:
-    url = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
-    if url:
-        os.environ.setdefault("ANNOTATOR_DATABASE_URL", url)
-        return from_environment()["SQLALCHEMY_DATABASE_URI"] if url.startswith("postgres") else url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+@contextmanager
+def _fresh_postgres_database(url: str):
+    """A new database on the server ``url`` names, dropped afterwards, so that concurrent test
+    runs against one server never share tables."""
+    import psycopg
+
+    parsed = urlparse(url.replace("+psycopg", ""))
+    admin = parsed._replace(path="/postgres").geturl()
+    name = f"annotator_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield parsed._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +47,13 @@ def _fast_passwords(monkeypatch):
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    return _test_database_url(tmp_path_factory)
+    url = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
+    if url and url.startswith("postgres"):
+        with _fresh_postgres_database(url) as fresh:
+            os.environ["ANNOTATOR_DATABASE_URL"] = fresh  # for apps a test builds itself
+            yield from_environment()["SQLALCHEMY_DATABASE_URI"]
+        return
+    yield url or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
 
 
 def make_app(database_url: str, instance: str, **overrides):
