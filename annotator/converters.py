@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # id columns are 32-bit integers on PostgreSQL
 
 
 class BoundedIntConverter(IntegerConverter):

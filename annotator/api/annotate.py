@@ -90,7 +90,7 @@ def get_span(span_id: int):
 @login_required
 def remove_span(span_id: int):
     version = request.args.get("version")
-    if version is not None and not version.isdigit():
+    if version is not None and not (version.isascii() and version.isdigit()):
         raise ServiceError("'version' must be an integer.")
     delete_span(current_user, span_id, int(version) if version else None)
     db.session.commit()

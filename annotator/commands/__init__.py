@@ -4,5 +4,10 @@
 def all_commands() -> list:
     from annotator.commands import adjudicate, agreement, backup, export, train
 
-    return [*export.COMMANDS, *agreement.COMMANDS, *backup.COMMANDS, *adjudicate.COMMANDS,
-            *train.COMMANDS]
+    return [
+        *export.COMMANDS,
+        *agreement.COMMANDS,
+        *backup.COMMANDS,
+        *adjudicate.COMMANDS,
+        *train.COMMANDS,
+    ]

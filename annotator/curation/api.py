@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import jsonify, request
 from flask_login import current_user, login_required
 
@@ -9,7 +11,7 @@ from annotator.api import bp
 from annotator.curation.data import curation_payload, queue
 from annotator.extensions import db
 from annotator.services.access import load_project
-from annotator.services.errors import ServiceError
+from annotator.services.errors import NotFound, ServiceError
 from annotator.services.gold import (
     accept_span,
     delete_gold,
@@ -23,6 +25,19 @@ from annotator.services.gold import (
 from annotator.services.gold_merge import parse_rule, run_merge
 
 C = "/curation"
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+def ids_in_range(view):
+    """404 for ids no row can have (PostgreSQL would fail on them with a 500)."""
+
+    @functools.wraps(view)
+    def wrapper(**ids):
+        if any(value > MAX_ID for value in ids.values()):
+            raise NotFound("No such item.")
+        return view(**ids)
+
+    return wrapper
 
 
 def _body(optional: bool = False) -> dict:
@@ -36,6 +51,7 @@ def _body(optional: bool = False) -> dict:
 
 @bp.get(C + "/projects/<int:project_id>/queue")
 @login_required
+@ids_in_range
 def curation_queue(project_id: int):
     project, _ = load_project(current_user, project_id, lead=True)
     return jsonify({"documents": queue(project)})
@@ -43,6 +59,7 @@ def curation_queue(project_id: int):
 
 @bp.post(C + "/projects/<int:project_id>/merge")
 @login_required
+@ids_in_range
 def curation_merge_project(project_id: int):
     project, _ = load_project(current_user, project_id, lead=True)
     summary = run_merge(current_user, project, parse_rule(_body(optional=True)))
@@ -52,6 +69,7 @@ def curation_merge_project(project_id: int):
 
 @bp.get(C + "/documents/<int:document_id>")
 @login_required
+@ids_in_range
 def curation_document(document_id: int):
     project, document = lead_document(current_user, document_id)
     _, role = load_project(current_user, project.id, lead=True)
@@ -60,6 +78,7 @@ def curation_document(document_id: int):
 
 @bp.post(C + "/documents/<int:document_id>/merge")
 @login_required
+@ids_in_range
 def curation_merge_document(document_id: int):
     project, document = lead_document(current_user, document_id)
     rule = parse_rule(_body(optional=True))
@@ -70,6 +89,7 @@ def curation_merge_document(document_id: int):
 
 @bp.post(C + "/documents/<int:document_id>/gold")
 @login_required
+@ids_in_range
 def curation_accept(document_id: int):
     _, document = lead_document(current_user, document_id)
     gold = accept_span(current_user, document, _body())
@@ -80,6 +100,7 @@ def curation_accept(document_id: int):
 
 @bp.patch(C + "/gold/<int:gold_id>")
 @login_required
+@ids_in_range
 def curation_update(gold_id: int):
     lead_gold(current_user, gold_id)  # 403/404 before looking at the body
     gold = update_gold(current_user, gold_id, _body())
@@ -90,9 +111,10 @@ def curation_update(gold_id: int):
 
 @bp.delete(C + "/gold/<int:gold_id>")
 @login_required
+@ids_in_range
 def curation_delete(gold_id: int):
     version = request.args.get("version")
-    if version is not None and not version.isdigit():
+    if version is not None and not (version.isascii() and version.isdigit()):
         raise ServiceError("'version' must be an integer.")
     reject = request.args.get("reject") in ("1", "true")
     delete_gold(current_user, gold_id, version=int(version) if version else None, reject=reject)
@@ -102,6 +124,7 @@ def curation_delete(gold_id: int):
 
 @bp.put(C + "/documents/<int:document_id>/status")
 @login_required
+@ids_in_range
 def curation_status_put(document_id: int):
     _, document = lead_document(current_user, document_id)
     status = set_curation_status(current_user, document.id, _body().get("status"))
@@ -111,6 +134,7 @@ def curation_status_put(document_id: int):
 
 @bp.put(C + "/documents/<int:document_id>/answers/<int:question_id>")
 @login_required
+@ids_in_range
 def curation_answer(document_id: int, question_id: int):
     _, document = lead_document(current_user, document_id)
     data = _body()

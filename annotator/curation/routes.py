@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from annotator.curation.api import ids_in_range
 from annotator.curation.data import neighbours
 from annotator.curation.data import queue as build_queue
 from annotator.extensions import db
@@ -20,6 +21,7 @@ add_project_link("curation.queue", "Curation")
 
 @bp.route("/<int:project_id>/curation", endpoint="queue")
 @login_required
+@ids_in_range
 def queue_page(project_id: int):
     project, role = project_or_abort(project_id, lead=True)
     return render_template(
@@ -29,11 +31,12 @@ def queue_page(project_id: int):
 
 @bp.post("/<int:project_id>/curation/merge")
 @login_required
+@ids_in_range
 def merge(project_id: int):
     project, _ = project_or_abort(project_id, lead=True)
     raw = request.form.get("min_votes", "").strip()
     try:
-        if raw and not raw.isdigit():
+        if raw and not (raw.isascii() and raw.isdigit()):
             raise ServiceError("Minimum votes must be a whole number.")
         rule = parse_rule(
             {"min_votes": int(raw) if raw else None, "match": request.form.get("match", "exact")}
@@ -55,6 +58,7 @@ def merge(project_id: int):
 
 @bp.route("/<int:project_id>/documents/<int:document_id>/curate")
 @login_required
+@ids_in_range
 def page(project_id: int, document_id: int):
     project, role = project_or_abort(project_id, lead=True)
     document = document_for(current_user, role, project, document_id)

@@ -67,7 +67,7 @@ def train(project_id: int):
         abort(400, "The form was out of date; please try again.")
     level = request.form.get("level", "sentence")
     folds = request.form.get("folds", "5")
-    if not folds.isdigit():
+    if not (folds.isascii() and folds.isdigit()):
         abort(400, "Folds must be a number from 2 to 10.")
     run = start_run(project, current_user, level, int(folds))
     flash(f"Training run {run.id} started; this page shows its progress.", "success")

@@ -15,8 +15,9 @@ from annotator.services.schema import validate_attributes, validate_label_fields
 def get_project(name_or_id: str | int) -> Project:
     """Find a project by id or name (the CLI accepts either)."""
     project = None
-    if isinstance(name_or_id, int) or str(name_or_id).isdigit():
-        project = db.session.get(Project, int(name_or_id))
+    text = str(name_or_id)
+    if isinstance(name_or_id, int) or (text.isascii() and text.isdigit() and len(text) < 10):
+        project = db.session.get(Project, int(text))
     if project is None:
         project = db.session.execute(
             select(Project).where(Project.name == str(name_or_id))

@@ -14,7 +14,7 @@ MAX_TEXT_ATTRIBUTE = 2000
 SOURCES = ("manual", "suggestion", "import")
 
 
-MAX_INT = 2**62  # beyond what any offset, id or version can be; keeps the databases' ints safe
+MAX_INT = 2**31  # ids, offsets and versions are 32-bit integer columns
 
 
 def is_id(value) -> bool:

@@ -17,7 +17,13 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import (
-    ApiToken, DocumentQuestion, GoldSpan, Label, ModelRun, Project, Span,
+    ApiToken,
+    DocumentQuestion,
+    GoldSpan,
+    Label,
+    ModelRun,
+    Project,
+    Span,
 )
 from annotator.services.projects import add_member, save_label, save_question
 from tests.factories import make_document, make_user, make_world

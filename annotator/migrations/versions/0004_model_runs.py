@@ -50,11 +50,15 @@ def upgrade():
             name=op.f("ck_model_run_status_valid"),
         ),
         sa.ForeignKeyConstraint(
-            ["created_by"], ["user.id"], name=op.f("fk_model_run_created_by_user"),
+            ["created_by"],
+            ["user.id"],
+            name=op.f("fk_model_run_created_by_user"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["project_id"], ["project.id"], name=op.f("fk_model_run_project_id_project"),
+            ["project_id"],
+            ["project.id"],
+            name=op.f("fk_model_run_project_id_project"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_model_run")),
