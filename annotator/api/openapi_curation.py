@@ -1,0 +1,132 @@
+"""The curation (adjudication) part of the OpenAPI document."""
+
+from annotator.api.openapi_parts import OBJECT, PATHS, SPAN_PATCH, _id, _json, _ok, _query
+
+GOLD = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "label_id": {"type": "integer"},
+        "label": {"type": "string"},
+        "start": {"type": "integer"},
+        "end": {"type": "integer"},
+        "text": {"type": "string"},
+        "attributes": {"type": "object"},
+        "provenance": {"type": "array", "items": {"type": "string"}},
+        "source": {"type": "string", "enum": ["auto", "manual"]},
+        "version": {"type": "integer"},
+    },
+}
+MERGE_RULE = {
+    "type": "object",
+    "properties": {
+        "min_votes": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "description": "annotators who must agree; null: a strict majority",
+        },
+        "match": {"type": "string", "enum": ["exact", "overlap"]},
+    },
+}
+ACCEPT = {
+    "type": "object",
+    "description": "span_id (an annotator's span) and/or label_id, start, end, text, attributes",
+    "properties": {
+        "span_id": {"type": "integer"},
+        **{k: SPAN_PATCH["properties"][k] for k in ("label_id", "start", "end", "text")},
+        "attributes": {"type": "object"},
+    },
+}
+_OPTIONAL_RULE = {**_json(MERGE_RULE), "required": False}
+PATHS.update(
+    {
+        "/curation/projects/{project_id}/queue": {
+            "get": {
+                "summary": "Curation queue, most disagreement first (leads)",
+                "parameters": [_id("project_id")],
+                "responses": _ok("articles", OBJECT),
+            }
+        },
+        "/curation/projects/{project_id}/merge": {
+            "post": {
+                "summary": "Auto-merge every article into gold (leads); idempotent",
+                "parameters": [_id("project_id")],
+                "requestBody": _OPTIONAL_RULE,
+                "responses": _ok("counts", OBJECT),
+            }
+        },
+        "/curation/documents/{document_id}": {
+            "get": {
+                "summary": "An article with every annotator's spans, gold, answers (leads)",
+                "parameters": [_id("document_id")],
+                "responses": _ok("curation data", OBJECT),
+            }
+        },
+        "/curation/documents/{document_id}/merge": {
+            "post": {
+                "summary": "Auto-merge one article into gold (leads); idempotent",
+                "parameters": [_id("document_id")],
+                "requestBody": _OPTIONAL_RULE,
+                "responses": _ok("counts", OBJECT),
+            }
+        },
+        "/curation/documents/{document_id}/gold": {
+            "post": {
+                "summary": "Accept a span into gold (409 when it already is)",
+                "parameters": [_id("document_id")],
+                "requestBody": _json(ACCEPT),
+                "responses": _ok("created", GOLD, "201"),
+            }
+        },
+        "/curation/gold/{gold_id}": {
+            "patch": {
+                "summary": "Edit a gold span (409 on a stale version)",
+                "parameters": [_id("gold_id")],
+                "requestBody": _json(SPAN_PATCH),
+                "responses": _ok("gold span", GOLD),
+            },
+            "delete": {
+                "summary": "Delete (or with reject=1 reject) a gold span",
+                "parameters": [
+                    _id("gold_id"),
+                    _query("version", {"type": "integer"}),
+                    _query("reject", {"type": "string", "enum": ["0", "1"]}),
+                ],
+                "responses": {
+                    "204": {"description": "deleted"},
+                    "4XX": {"$ref": "#/components/responses/Error"},
+                },
+            },
+        },
+        "/curation/documents/{document_id}/status": {
+            "put": {
+                "summary": "Set the curation status",
+                "parameters": [_id("document_id")],
+                "requestBody": _json(
+                    {
+                        "type": "object",
+                        "required": ["status"],
+                        "properties": {
+                            "status": {"type": "string", "enum": ["open", "in_progress", "curated"]}
+                        },
+                    }
+                ),
+                "responses": _ok("status", OBJECT),
+            }
+        },
+        "/curation/documents/{document_id}/answers/{question_id}": {
+            "put": {
+                "summary": "Set (or with null clear) the gold answer to a question",
+                "parameters": [_id("document_id"), _id("question_id")],
+                "requestBody": _json(
+                    {
+                        "type": "object",
+                        "required": ["value"],
+                        "properties": {"value": {"type": ["string", "integer", "null"]}},
+                    }
+                ),
+                "responses": _ok("gold answer", OBJECT),
+            }
+        },
+    }
+)
