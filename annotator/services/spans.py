@@ -100,16 +100,7 @@ def create_span(user: User, document: Document, data: dict, guidelines_version: 
     db.session.add(span)
     db.session.flush()
     after = span_dict(span, label.name)
-    db.session.add(
-        SpanEvent(
-            span_id=span.id,
-            document_id=document.id,
-            user_id=user.id,
-            action="create",
-            before=None,
-            after=after,
-        )
-    )
+    _audit(span.id, document.id, user.id, "create", None, after)
     _mark_started(user.id, document.id)
     return span
 
@@ -163,16 +154,7 @@ def update_span(user: User, span_id: int, data: dict) -> Span:
         current = own_span(user, span_id)
         raise Conflict(_stale(current), payload={"span": span_dict(current)})
     db.session.refresh(span)
-    db.session.add(
-        SpanEvent(
-            span_id=span.id,
-            document_id=document.id,
-            user_id=user.id,
-            action="update",
-            before=before,
-            after=span_dict(span, label.name),
-        )
-    )
+    _audit(span.id, document.id, user.id, "update", before, span_dict(span, label.name))
     return span
 
 
@@ -182,16 +164,7 @@ def delete_span(user: User, span_id: int, version: int | None = None) -> None:
         raise Conflict(_stale(span), payload={"span": span_dict(span)})
     before = span_dict(span)
     _unlink(user, span)
-    db.session.add(
-        SpanEvent(
-            span_id=span.id,
-            document_id=span.document_id,
-            user_id=user.id,
-            action="delete",
-            before=before,
-            after=None,
-        )
-    )
+    _audit(span.id, span.document_id, user.id, "delete", before, None)
     db.session.delete(span)
     db.session.flush()
 
@@ -233,13 +206,18 @@ def _unlink(user: User, target: Span) -> None:
         other.attributes = {k: v for k, v in attrs.items() if k not in linked}
         other.touch()
         db.session.flush()
-        db.session.add(
-            SpanEvent(
-                span_id=other.id,
-                document_id=other.document_id,
-                user_id=user.id,
-                action="update",
-                before=before,
-                after=span_dict(other),
-            )
+        _audit(other.id, other.document_id, user.id, "update", before, span_dict(other))
+
+
+def _audit(span_id: int, document_id: int, user_id: int, action: str, before, after) -> None:
+    """The audit row written in the same transaction as every span change."""
+    db.session.add(
+        SpanEvent(
+            span_id=span_id,
+            document_id=document_id,
+            user_id=user_id,
+            action=action,
+            before=before,
+            after=after,
         )
+    )
