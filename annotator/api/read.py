@@ -53,59 +53,55 @@ def list_projects():
 @login_required
 def list_documents(project_id: int):
     project, role = load_project(current_user, project_id)
-    offset = _int_arg("offset", 0, 0, 10**9)
-    limit = _int_arg("limit", 100, 1, MAX_PAGE)
-    query = select(
+    columns = (
         Document.id,
         Document.external_id,
         Document.title,
         Document.outlet,
         func.length(Document.text).label("length"),
-    ).where(Document.project_id == project.id)
-    if not is_lead(role):
-        query = query.join(Assignment, Assignment.document_id == Document.id).where(
-            Assignment.user_id == current_user.id
-        )
-    rows = db.session.execute(query.order_by(Document.id).offset(offset).limit(limit)).all()
+    )
+    offset, limit, rows = _document_page(project, role, *columns)
     return jsonify(
         {"offset": offset, "limit": limit, "documents": [dict(r._mapping) for r in rows]}
     )
 
 
+def _document_page(project, role, *columns):
+    """One page (``offset``/``limit`` arguments) of the articles the caller may see."""
+    offset = _int_arg("offset", 0, 0, 10**9)
+    limit = _int_arg("limit", 100, 1, MAX_PAGE)
+    query = select(*columns).where(Document.project_id == project.id)
+    if not is_lead(role):
+        query = query.join(Assignment, Assignment.document_id == Document.id).where(
+            Assignment.user_id == current_user.id
+        )
+    rows = db.session.execute(query.order_by(Document.id).offset(offset).limit(limit)).all()
+    return offset, limit, rows
+
+
 @bp.get("/projects/<int:project_id>/spans")
 @login_required
 def list_spans(project_id: int):
-    """Spans as plain records, a page of documents at a time."""
+    """Spans as plain records, a page of documents at a time (annotators: their own)."""
     project, role = load_project(current_user, project_id)
-    offset = _int_arg("offset", 0, 0, 10**9)
-    limit = _int_arg("limit", 100, 1, MAX_PAGE)
-    ids = select(Document.id).where(Document.project_id == project.id)
-    if not is_lead(role):
-        ids = ids.join(Assignment, Assignment.document_id == Document.id).where(
-            Assignment.user_id == current_user.id
-        )
-    page = list(db.session.execute(ids.order_by(Document.id).offset(offset).limit(limit)).scalars())
+    offset, limit, rows = _document_page(project, role, Document.id)
     selection = None if is_lead(role) else Selection(annotators=frozenset([current_user.username]))
-    spans = (
-        [
-            {
-                "document": s.document_id,
-                "annotator": s.annotator,
-                "label": s.label,
-                "start": s.start,
-                "end": s.end,
-                "text": s.text,
-                "attributes": s.attributes,
-                "note": s.note,
-                "id": s.id,
-            }
-            for doc in iter_documents(project.id, selection, document_ids=page)
-            if page
-            for s in doc.spans
-        ]
-        if page
-        else []
-    )
+    documents = iter_documents(project.id, selection, document_ids=[r.id for r in rows])
+    spans = [
+        {
+            "document": s.document_id,
+            "annotator": s.annotator,
+            "label": s.label,
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "attributes": s.attributes,
+            "note": s.note,
+            "id": s.id,
+        }
+        for doc in documents
+        for s in doc.spans
+    ]
     return jsonify({"offset": offset, "limit": limit, "spans": spans})
 
 
