@@ -63,10 +63,12 @@ def _refuse_default_secret(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from annotator import models  # noqa: F401  (register the tables)
+    from annotator import models, sqlite_writers  # noqa: F401  (models: register the tables)
     from annotator.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        sqlite_writers.install(db.engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -78,13 +80,9 @@ def _init_extensions(app: Flask) -> None:
 
     auth_requests.init_app(app)
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from annotator.models import User
+    from annotator.auth.session_user import load_session_user
 
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(load_session_user)
 
 
 def _register_blueprints(app: Flask) -> None:

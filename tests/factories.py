@@ -5,7 +5,9 @@ from __future__ import annotations
 from annotator.extensions import db
 from annotator.models import Document, Project, User
 from annotator.services.article_files import normalise_text, text_sha256
+from annotator.services.document_context import document_context
 from annotator.services.projects import add_member, create_project
+from annotator.services.span_create import create_span
 from annotator.services.users import create_user
 from tests.conftest import TEST_PASSWORD
 
@@ -83,3 +85,9 @@ def make_world() -> dict:
         "other": other.id,
         "document": doc.id,
     }
+
+
+def make_span(user: User, document: Document, data: dict) -> dict:
+    """A span as the annotate API creates it (assigned or not; not committed)."""
+    db.session.flush()
+    return create_span(user, document_context(user, document.id, assigned=False), data)

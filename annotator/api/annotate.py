@@ -9,18 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from annotator.api import bp
 from annotator.extensions import db
 from annotator.services.access import load_project
+from annotator.services.document_context import document_context
 from annotator.services.document_view import document_payload, load_document
 from annotator.services.documents import document_for
 from annotator.services.errors import ServiceError
 from annotator.services.progress import next_document
-from annotator.services.spans import (
-    create_span,
-    delete_span,
-    own_span,
-    replayed_create,
-    span_dict,
-    update_span,
-)
+from annotator.services.schema_cache import project_schema
+from annotator.services.span_create import create_span, replayed_create
+from annotator.services.spans import delete_span, own_span, span_dict, update_span
 from annotator.services.workflow import add_time, answer_question, set_status
 
 
@@ -42,31 +38,30 @@ def _document(document_id: int):
 @bp.get("/documents/<int:document_id>")
 @login_required
 def get_document(document_id: int):
-    document = load_document(document_id)
-    project, role = load_project(current_user, document.project_id)  # payload checks assignment
+    context = document_context(current_user, document_id, assigned=False)  # payload checks
     annotator = request.args.get("annotator") or None
-    return jsonify(document_payload(current_user, role, project, document, annotator))
+    return jsonify(document_payload(current_user, context, annotator))
 
 
 @bp.post("/documents/<int:document_id>/spans")
 @login_required
 def post_span(document_id: int):
-    project, _, document = _document(document_id)
+    context = document_context(current_user, document_id)
     data = json_body()
-    earlier = replayed_create(current_user, data)
+    labels = project_schema(context.project_id, context.schema_stamp).label_names
+    earlier = replayed_create(current_user, data, labels)
     if earlier is not None:  # a retried create whose first response was lost
-        return jsonify(span_dict(earlier)), 200
-    span = create_span(current_user, document, data, project.guidelines_version)
-    body = span_dict(span)
+        return jsonify(earlier), 200
+    span = create_span(current_user, context, data)
     try:
         db.session.commit()
     except IntegrityError:  # the same client_key raced in from a parallel retry
         db.session.rollback()
-        earlier = replayed_create(current_user, data)
+        earlier = replayed_create(current_user, data, labels)
         if earlier is None:
             raise
-        return jsonify(span_dict(earlier)), 200
-    return jsonify(body), 201
+        return jsonify(earlier), 200
+    return jsonify(span), 201
 
 
 @bp.patch("/spans/<int:span_id>")

@@ -18,6 +18,7 @@ from annotator.models import (
     Project,
     User,
 )
+from annotator.services.document_context import document_context
 from annotator.services.document_view import document_payload
 from annotator.services.gold import curation_status, gold_answers, gold_dict
 
@@ -75,7 +76,7 @@ def queue(project: Project) -> list[dict]:
 
 def curation_payload(user: User, role: str, project: Project, document: Document) -> dict:
     """The annotate page's all-lanes payload plus gold spans, answers and curation status."""
-    payload = document_payload(user, role, project, document, "*")
+    payload = document_payload(user, document_context(user, document.id), "*")
     labels = dict(
         db.session.execute(select(Label.id, Label.name).where(Label.project_id == project.id)).all()
     )

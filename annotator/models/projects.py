@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import (
     JSON,
@@ -37,6 +38,8 @@ class Project(db.Model):
     hide_outlet: Mapped[bool] = mapped_column(Boolean, default=False)
     suggestions: Mapped[bool] = mapped_column(Boolean, default=False)
     suggestions_in_blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A new random value whenever the labels or questions change (see services/schema_cache).
+    schema_stamp: Mapped[str] = mapped_column(String(32), default=lambda: uuid4().hex)
     created_at: Mapped[datetime] = created_column()
 
     __table_args__ = (CheckConstraint("per_doc >= 1", name="per_doc_positive"),)

@@ -1,126 +1,127 @@
 """The annotate page's data: an article, the project's schema and the viewer's (or, for leads,
-another annotator's) spans — built with a fixed, small number of queries."""
+another annotator's) spans — built with a fixed, small number of queries.
+
+Statements are built once and run on the session's connection (SQLAlchemy Core): this is the
+hottest read in the app, and ORM entities would only be turned back into dicts.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import bindparam, select
 
 from annotator.extensions import db
-from annotator.models import Assignment, Document, Label, Project, Span, User
-from annotator.services.access import is_lead
+from annotator.models import Assignment, Document, DocumentAnswer, Span, User
+from annotator.services.document_context import DocumentContext
 from annotator.services.errors import Forbidden, NotFound
-from annotator.services.workflow import answers_of
+from annotator.services.schema_cache import project_schema
 
-SPAN_COLUMNS = (
-    Span.id,
-    Span.label_id,
-    Span.start,
-    Span.end,
-    Span.text,
-    Span.attributes,
-    Span.note,
-    Span.source,
-    Span.version,
-    Span.guidelines_version,
-)
+
+@cache
+def _statements() -> dict:
+    columns = (
+        Span.id,
+        Span.label_id,
+        Span.start,
+        Span.end,
+        Span.text,
+        Span.attributes,
+        Span.note,
+        Span.source,
+        Span.version,
+        Span.guidelines_version,
+        Span.user_id,
+    )
+    order = (Span.start, Span.end, Span.id)
+    document = Span.document_id == bindparam("document_id")
+    return {
+        "all_spans": select(*columns).where(document).order_by(*order),
+        "user_spans": select(*columns)
+        .where(document, Span.user_id == bindparam("user_id"))
+        .order_by(*order),
+        "answers": select(DocumentAnswer.question_id, DocumentAnswer.value).where(
+            DocumentAnswer.user_id == bindparam("user_id"),
+            DocumentAnswer.document_id == bindparam("document_id"),
+        ),
+        "assignees": select(User.id, User.username, Assignment.status)
+        .join(Assignment, Assignment.user_id == User.id)
+        .where(Assignment.document_id == bindparam("document_id"))
+        .order_by(User.username),
+    }
+
+
+def _run(name: str, **params):
+    return db.session.connection().execute(_statements()[name], params)
 
 
 def _span_rows(document_id: int, user_id: int | None, labels: dict[int, str]):
-    query = select(*SPAN_COLUMNS, Span.user_id).where(Span.document_id == document_id)
-    if user_id is not None:
-        query = query.where(Span.user_id == user_id)
-    for row in db.session.execute(query.order_by(Span.start, Span.end, Span.id)):
+    if user_id is None:
+        rows = _run("all_spans", document_id=document_id)
+    else:
+        rows = _run("user_spans", document_id=document_id, user_id=user_id)
+    for sid, label_id, start, end, text, attrs, note, source, version, gv, uid in rows:
         yield (
-            row.user_id,
+            uid,
             {
-                "id": row.id,
-                "label_id": row.label_id,
-                "label": labels.get(row.label_id, ""),
-                "start": row.start,
-                "end": row.end,
-                "text": row.text,
-                "attributes": row.attributes or {},
-                "note": row.note or "",
-                "source": row.source,
-                "version": row.version,
-                "guidelines_version": row.guidelines_version,
+                "id": sid,
+                "label_id": label_id,
+                "label": labels.get(label_id, ""),
+                "start": start,
+                "end": end,
+                "text": text,
+                "attributes": attrs or {},
+                "note": note or "",
+                "source": source,
+                "version": version,
+                "guidelines_version": gv,
             },
         )
 
 
-def schema_payload(project: Project) -> dict:
-    labels = db.session.execute(
-        select(Label).where(Label.project_id == project.id).order_by(Label.order, Label.id)
-    ).scalars()
-    return {
-        "labels": [
-            {
-                "id": lb.id,
-                "name": lb.name,
-                "color": lb.color,
-                "shortcut": lb.shortcut,
-                "description": lb.description,
-                "attributes": lb.attributes or [],
-            }
-            for lb in labels
-        ],
-        "questions": [
-            {
-                "id": q.id,
-                "name": q.name,
-                "text": q.text,
-                "kind": q.kind,
-                "options": q.allowed_values(),
-            }
-            for q in project.questions
-        ],
-    }
+def answers_for(user_id: int, document_id: int) -> dict[str, str]:
+    """The user's answers to the article's questions, keyed by question id (as a string)."""
+    return {str(q): v for q, v in _run("answers", user_id=user_id, document_id=document_id)}
 
 
-def document_payload(
-    user: User, role: str, project: Project, document: Document, annotator: str | None = None
-) -> dict:
+def document_payload(user: User, context: DocumentContext, annotator: str | None = None) -> dict:
     """Everything the annotate page needs. ``annotator`` (leads only): a user name, or ``*``
     for every annotator's spans in lanes."""
-    lead = is_lead(role)
+    lead = context.lead
     if annotator and not lead:
         raise Forbidden("Only leads can view other annotators' spans.")
-    schema = schema_payload(project)
-    labels = {lb["id"]: lb["name"] for lb in schema["labels"]}
-    assignees = db.session.execute(
-        select(User.id, User.username, Assignment.status)
-        .join(Assignment, Assignment.user_id == User.id)
-        .where(Assignment.document_id == document.id)
-        .order_by(User.username)
-    ).all()
-    mine = next((a for a in assignees if a.id == user.id), None)
-    if not lead and mine is None:
+    if not lead and context.status is None:
         raise Forbidden("This article is not assigned to you.")
+    schema = project_schema(context.project_id, context.schema_stamp)
+    labels = schema.label_names
+    assignees = _run("assignees", document_id=context.id).all() if lead else []
+    status = context.status
     payload = {
-        "document": _document_fields(document, project, lead),
+        "document": _document_fields(context),
         "project": {
-            "id": project.id,
-            "name": project.name,
-            "blind": project.blind,
-            "snap_to_words": project.snap_to_words,
-            "suggestions": project.suggestions
-            and (not project.blind or project.suggestions_in_blind),
-            "guidelines_version": project.guidelines_version,
+            "id": context.project_id,
+            "name": context.project_name,
+            "blind": context.blind,
+            "snap_to_words": context.snap_to_words,
+            "suggestions": context.suggestions
+            and (not context.blind or context.suggestions_in_blind),
+            "guidelines_version": context.guidelines_version,
         },
-        **schema,
+        "labels": schema.labels,
+        "questions": schema.questions,
         "viewer": {
             "username": user.username,
-            "role": role,
+            "role": context.role,
             "read_only": False,
             "annotator": user.username,
         },
-        "assignment": {"status": mine.status} if mine else None,
-        "annotators": [a.username for a in assignees] if lead else [],
+        "assignment": {"status": status} if status is not None else None,
+        "annotators": [a.username for a in assignees],
     }
     if annotator == "*":
         lanes = {a.username: [] for a in assignees}
         names = {a.id: a.username for a in assignees}
-        for uid, span in _span_rows(document.id, None, labels):
+        for uid, span in _span_rows(context.id, None, labels):
             lanes.setdefault(names.get(uid) or f"user-{uid}", []).append(span)
         payload.update(spans=[], lanes=lanes, answers={})
         payload["viewer"].update(read_only=True, annotator="*")
@@ -132,25 +133,25 @@ def document_payload(
             raise NotFound(f"{annotator!r} has no assignment for this article.")
         target_id = target.id
         payload["viewer"].update(read_only=True, annotator=annotator)
-    payload["spans"] = [s for _, s in _span_rows(document.id, target_id, labels)]
-    payload["answers"] = answers_of(target_id, document.id)
+    payload["spans"] = [s for _, s in _span_rows(context.id, target_id, labels)]
+    payload["answers"] = answers_for(target_id, context.id)
     return payload
 
 
-def _document_fields(document: Document, project: Project, lead: bool) -> dict:
+def _document_fields(context: DocumentContext) -> dict:
     fields = {
-        "id": document.id,
-        "external_id": document.external_id,
-        "title": document.title,
-        "text": document.text,
-        "length": len(document.text),
+        "id": context.id,
+        "external_id": context.external_id,
+        "title": context.title,
+        "text": context.text,
+        "length": len(context.text),
     }
-    if lead or not project.hide_outlet:
+    if context.lead or not context.hide_outlet:
         fields.update(
-            outlet=document.outlet,
-            author=document.author,
-            url=document.url,
-            published=document.published.isoformat() if document.published else None,
+            outlet=context.outlet,
+            author=context.author,
+            url=context.url,
+            published=context.published.isoformat() if context.published else None,
         )
     return fields
 

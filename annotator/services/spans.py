@@ -10,14 +10,13 @@ from typing import Any
 from sqlalchemy import select, update
 
 from annotator.extensions import db
-from annotator.models import Assignment, Document, Label, Span, SpanEvent, User
+from annotator.models import Document, Label, Span, SpanEvent, User
 from annotator.models.base import utcnow
 from annotator.services.errors import Conflict, NotFound, ServiceError
 from annotator.services.span_rules import (
     check_attributes,
     check_note,
     check_offsets,
-    check_source,
     is_id,
     require_int,
 )
@@ -60,49 +59,6 @@ def _link_checker(user_id: int, document_id: int, exclude: int | None = None):
         return owner is not None and tuple(owner) == (user_id, document_id)
 
     return ok
-
-
-def replayed_create(user: User, data: dict) -> Span | None:
-    """The span an earlier create with the same ``client_key`` made, if any."""
-    key = data.get("client_key") if isinstance(data, dict) else None
-    if key is None:
-        return None
-    if not isinstance(key, str) or not 1 <= len(key) <= 64:
-        raise ServiceError("'client_key' must be a string of 1-64 characters.")
-    return db.session.execute(
-        select(Span).where(Span.user_id == user.id, Span.client_key == key)
-    ).scalar_one_or_none()
-
-
-def create_span(user: User, document: Document, data: dict, guidelines_version: int) -> Span:
-    if not isinstance(data, dict):
-        raise ServiceError("Send a JSON object.")
-    label = _label(document, data.get("label_id"))
-    start, end = require_int(data, "start"), require_int(data, "end")
-    check_offsets(document.text, start, end, data.get("text"))
-    span = Span(
-        document_id=document.id,
-        user_id=user.id,
-        label_id=label.id,
-        start=start,
-        end=end,
-        text=data["text"],
-        attributes=check_attributes(
-            data.get("attributes"), label.attributes, _link_checker(user.id, document.id)
-        ),
-        note=check_note(data.get("note")),
-        source=check_source(data.get("source")),
-        guidelines_version=guidelines_version,
-        version=1,
-        client_key=data.get("client_key"),
-    )
-    span.label = label
-    db.session.add(span)
-    db.session.flush()
-    after = span_dict(span, label.name)
-    _audit(span.id, document.id, user.id, "create", None, after)
-    _mark_started(user.id, document.id)
-    return span
 
 
 def own_span(user: User, span_id: int) -> Span:
@@ -172,19 +128,6 @@ def delete_span(user: User, span_id: int, version: int | None = None) -> None:
 def _stale(span: Span) -> str:
     return (
         f"This span was changed elsewhere (now version {span.version}); the page has reloaded it."
-    )
-
-
-def _mark_started(user_id: int, document_id: int) -> None:
-    db.session.execute(
-        update(Assignment)
-        .where(
-            Assignment.user_id == user_id,
-            Assignment.document_id == document_id,
-            Assignment.status == "todo",
-        )
-        .values(status="in_progress", started_at=utcnow())
-        .execution_options(synchronize_session=False)
     )
 
 

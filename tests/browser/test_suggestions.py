@@ -10,10 +10,9 @@ from sqlalchemy import delete, select
 from annotator.extensions import db
 from annotator.models import Document, Label, Project, Span, SpanEvent, User
 from annotator.services.assigning import assign
-from annotator.services.spans import create_span
 from annotator.services.training import create_run, execute_run
 from tests.browser.helpers import open_article, wait_saved
-from tests.factories import make_document, make_project, make_user
+from tests.factories import make_document, make_project, make_span, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +59,7 @@ def trained(live_server):
                         "end": start + len(fragment),
                         "text": fragment,
                     }
-                    create_span(user, doc, data, 1)
+                    make_span(user, doc, data)
         assign(project)
         db.session.commit()
         run = create_run(project, None, "span", 2)

@@ -16,8 +16,7 @@ from annotator.services.annotation_import import import_annotations, read_annota
 from annotator.services.errors import ServiceError
 from annotator.services.exporting import ExportRequest, stream
 from annotator.services.projects import create_project
-from annotator.services.spans import create_span
-from tests.factories import make_document, make_world
+from tests.factories import make_document, make_span, make_world
 
 TEXT = "Leaders 🤝 met in Geneva. “A new chapter,” they said.\nCafé owners said no."
 
@@ -32,7 +31,7 @@ def _span(user, doc, label, fragment, **extra):
     start = doc.text.index(fragment)
     body = {"label_id": label.id, "start": start, "end": start + len(fragment), "text": fragment}
     body.update(extra)
-    return create_span(user, doc, body, 1)
+    return make_span(user, doc, body)
 
 
 @pytest.fixture
@@ -53,7 +52,7 @@ def annotated(app):
             quote,
             "A new chapter",
             note="ironic?",
-            attributes={"speaker": speaker.id, "form": "direct"},
+            attributes={"speaker": speaker["id"], "form": "direct"},
         )
         _span(
             alice, doc, claim, "met in Geneva", attributes={"type": "factual", "check-worthy": True}

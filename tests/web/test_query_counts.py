@@ -1,6 +1,9 @@
 """SQL statements per request for the two hot calls: creating a span and reading an article.
 
-The counts must not grow with the number of spans (no N+1)."""
+The counts must not grow with the number of spans (no N+1). Create: the user, the article
+with its project, membership and assignment (one join), the span and its audit row, plus the
+assignment's start on the first span. Read: the user, that join, the spans and the answers;
+the label schema comes from the per-process cache."""
 
 import pytest
 from sqlalchemy import event
@@ -8,8 +11,8 @@ from sqlalchemy import event
 from annotator.extensions import db
 from tests.factories import make_world
 
-CREATE_MAX = 10
-READ_MAX = 9
+CREATE_MAX = 5
+READ_MAX = 4
 
 
 @pytest.fixture
@@ -38,8 +41,9 @@ def test_span_create_and_article_read_use_a_fixed_number_of_statements(client, a
         statements.clear()
         assert client.post(f"{url}/spans", json=body).status_code == 201
         per_create.append(len(statements))
-    assert max(per_create) <= CREATE_MAX
-    assert per_create[0] == per_create[-1]
+    assert per_create[0] <= CREATE_MAX  # the first span also starts the assignment
+    assert max(per_create[1:]) <= CREATE_MAX - 1
+    assert per_create[1] == per_create[-1]
     statements.clear()
     data = client.get(url).get_json()
     assert len(data["spans"]) == 20

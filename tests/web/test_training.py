@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Label, ModelRun, Project, User
-from annotator.services.spans import create_span
-from tests.factories import make_document, make_world
+from tests.factories import make_document, make_span, make_world
 
 SENTENCES = [
     "The minister said the reform is a disaster for families.",
@@ -25,18 +24,31 @@ def trained_world(app):
     with app.app_context():
         ids = make_world()
         project = db.session.get(Project, ids["project"])
-        labels = dict(db.session.execute(
-            select(Label.name, Label).where(Label.project_id == project.id)).all())
+        labels = dict(
+            db.session.execute(
+                select(Label.name, Label).where(Label.project_id == project.id)
+            ).all()
+        )
         people = [db.session.get(User, ids["alice"]), db.session.get(User, ids["bob"])]
         for n in range(8):
             text = " ".join(SENTENCES[(n + k) % 4] for k in range(4)) + f" Story {n}."
             doc = make_document(project, text, external_id=f"t{n}")
             for user in people:
-                for fragment, label in (("claimed the budget grew", "Claim"),
-                                        ("a disaster", "Framing")):
+                for fragment, label in (
+                    ("claimed the budget grew", "Claim"),
+                    ("a disaster", "Framing"),
+                ):
                     start = text.index(fragment)
-                    create_span(user, doc, {"label_id": labels[label].id, "start": start,
-                                            "end": start + len(fragment), "text": fragment}, 1)
+                    make_span(
+                        user,
+                        doc,
+                        {
+                            "label_id": labels[label].id,
+                            "start": start,
+                            "end": start + len(fragment),
+                            "text": fragment,
+                        },
+                    )
         db.session.commit()
         return ids
 
@@ -65,8 +77,10 @@ def test_cli_refuses_an_empty_project(runner, app):
 def test_background_run_from_the_model_page(app, client, auth, trained_world):
     auth.login("lena")
     started = time.monotonic()
-    response = client.post(f"/projects/{trained_world['project']}/model/train",
-                           data={"level": "sentence", "folds": "2"})
+    response = client.post(
+        f"/projects/{trained_world['project']}/model/train",
+        data={"level": "sentence", "folds": "2"},
+    )
     assert response.status_code == 302
     assert time.monotonic() - started < 5  # returns at once; the work is in the background
     with app.app_context():
@@ -102,5 +116,5 @@ def test_suggestions_follow_the_projects_switches(app, client, auth, runner, tra
     assert response.status_code == 200
     text = client.get(f"/api/v1/documents/{trained_world['document']}").get_json()
     for s in response.get_json()["suggestions"]:
-        assert text["document"]["text"][s["start"]:s["end"]] == s["text"]
+        assert text["document"]["text"][s["start"] : s["end"]] == s["text"]
     assert text["project"]["suggestions"] is True

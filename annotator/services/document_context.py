@@ -1,0 +1,105 @@
+"""One query for what the annotate calls need to know before anything else: the article, its
+project's settings, the caller's role in the project and the caller's assignment.
+
+The annotate page's read and span-create calls are the server's hottest paths; they start here
+instead of loading the document, the project, the membership and the assignment one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from sqlalchemy import and_, bindparam, select
+
+from annotator.extensions import db
+from annotator.models import Assignment, Document, Membership, Project, User
+from annotator.services.errors import Forbidden, NotFound
+
+
+@dataclass(slots=True, frozen=True)
+class DocumentContext:
+    """An article with its project's settings, seen by one user (``role`` is never None)."""
+
+    id: int
+    project_id: int
+    external_id: str
+    title: str
+    text: str
+    outlet: str
+    author: str
+    url: str
+    published: date | None
+    project_name: str
+    blind: bool
+    snap_to_words: bool
+    hide_outlet: bool
+    suggestions: bool
+    suggestions_in_blind: bool
+    guidelines_version: int
+    schema_stamp: str
+    role: str
+    status: str | None  # the caller's assignment status; None when not assigned
+
+    @property
+    def lead(self) -> bool:
+        return self.role in ("lead", "admin")
+
+
+@cache
+def _statement():
+    """Built once: the document joined to its project, the caller's membership and assignment."""
+    uid = bindparam("uid")
+    return (
+        select(
+            Document.id,
+            Document.project_id,
+            Document.external_id,
+            Document.title,
+            Document.text,
+            Document.outlet,
+            Document.author,
+            Document.url,
+            Document.published,
+            Project.name,
+            Project.blind,
+            Project.snap_to_words,
+            Project.hide_outlet,
+            Project.suggestions,
+            Project.suggestions_in_blind,
+            Project.guidelines_version,
+            Project.schema_stamp,
+            Membership.role,
+            Assignment.status,
+        )
+        .join(Project, Project.id == Document.project_id)
+        .outerjoin(
+            Membership,
+            and_(Membership.project_id == Document.project_id, Membership.user_id == uid),
+        )
+        .outerjoin(
+            Assignment, and_(Assignment.document_id == Document.id, Assignment.user_id == uid)
+        )
+        .where(Document.id == bindparam("document_id"))
+    )
+
+
+def document_context(user: User, document_id: int, *, assigned: bool = True) -> DocumentContext:
+    """The article as ``user`` may see it. NotFound if it does not exist; Forbidden if the user
+    is not in its project or (with ``assigned``) is an annotator it is not assigned to."""
+    row = (
+        db.session.connection()
+        .execute(_statement(), {"uid": user.id, "document_id": document_id})
+        .first()
+    )
+    if row is None:
+        raise NotFound("No such article.")
+    *fields, role, status = row
+    role = "admin" if user.is_admin else role
+    if role is None:
+        raise Forbidden("You are not a member of this project.")
+    context = DocumentContext(*fields, role=role, status=status)
+    if assigned and not context.lead and status is None:
+        raise Forbidden("This article is not assigned to you.")
+    return context
