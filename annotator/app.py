@@ -72,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    _limit_decorated_routes_only(app, limiter)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -83,6 +84,16 @@ def _init_extensions(app: Flask) -> None:
     from annotator.auth.session_user import load_session_user
 
     login_manager.user_loader(load_session_user)
+
+
+def _limit_decorated_routes_only(app: Flask, limiter) -> None:
+    """The app sets no default or blueprint-wide limits, and a ``@limiter.limit`` route checks
+    its own limits when called; so Flask-Limiter's check before every request only costs time
+    on the hot API calls. Drop it (the login rate-limit tests guard the decorated routes)."""
+    hooks = app.before_request_funcs.get(None, [])
+    app_wide = app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")
+    if limiter._check_request_limit in hooks and not app_wide:
+        hooks.remove(limiter._check_request_limit)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -107,14 +107,14 @@ def cli(env: dict, *args: str, stdin: str | None = None) -> str:
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int, threads: int = 1):
+def gunicorn(env: dict, workers: int | None = None, threads: int | None = None):
+    """``gunicorn wsgi:app`` as production runs it: gunicorn.conf.py's settings (threaded
+    workers, a few per core) unless ``workers`` / ``threads`` override them."""
     port = free_port()
     cmd = [
         sys.executable,
         "-m",
         "gunicorn",
-        "-w",
-        str(workers),
         "-b",
         f"127.0.0.1:{port}",
         "--log-level",
@@ -122,8 +122,10 @@ def gunicorn(env: dict, workers: int, threads: int = 1):
         "--keep-alive",
         "30",
     ]
-    if threads > 1:
-        cmd += ["-k", "gthread", "--threads", str(threads)]
+    if workers:
+        cmd += ["-w", str(workers)]
+    if threads:
+        cmd += ["--threads", str(threads)]
     proc = subprocess.Popen([*cmd, "wsgi:app"], env=env, cwd=ROOT, start_new_session=True)
     try:
         wait_for_port(port)
@@ -199,9 +201,16 @@ class Client:
         )
 
 
-def span_payload(rng: random.Random, text: str, labels: list[dict]) -> dict:
+def words_of(text: str) -> list[tuple[int, int]]:
+    """Offsets of the text's whitespace-separated words."""
+    return [m.span() for m in re.finditer(r"\S+", text)]
+
+
+def span_payload(
+    rng: random.Random, text: str, labels: list[dict], words: list | None = None
+) -> dict:
     """A random valid span: whole words, never starting or ending with whitespace."""
-    words = [m.span() for m in re.finditer(r"\S+", text)]
+    words = words or words_of(text)
     i = rng.randrange(len(words))
     j = min(len(words) - 1, i + rng.randint(0, 6))
     start, end = words[i][0], words[j][1]

@@ -15,6 +15,7 @@ import json
 import os
 import random
 import re
+import runpy
 import sys
 import time
 import uuid
@@ -34,9 +35,11 @@ from benchmarks.harness import (  # noqa: E402
     gunicorn,
     percentile,
     span_payload,
+    words_of,
 )
 
 ANNOTATORS = ["ann1", "ann2", "ann3", "ann4"]
+SERVER_DEFAULTS = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
 
 
 def setup(env: dict) -> None:
@@ -116,17 +119,16 @@ def _annotate_worker(port, username, docs, count, seed, deadline, barrier) -> di
     cache, latencies, errors, created = {}, [], 0, 0
     for doc in rng.sample(docs, min(len(docs), 25)):  # the articles this client works on
         payload = json.loads(client.request("GET", f"/api/v1/documents/{doc}")[1])
-        cache[doc] = (payload["document"]["text"], payload["labels"])
+        text = payload["document"]["text"]
+        cache[doc] = (text, payload["labels"], words_of(text))
     barrier.wait()  # every client is logged in and has its articles: start the clock
     for _ in range(count):
         if time.time() > deadline:
             break
         doc = rng.choice(list(cache))
-        text, labels = cache[doc]
+        body = span_payload(rng, *cache[doc])
         began = time.perf_counter()
-        status, _ = client.post_json(
-            f"/api/v1/documents/{doc}/spans", span_payload(rng, text, labels)
-        )
+        status, _ = client.post_json(f"/api/v1/documents/{doc}/spans", body)
         latencies.append(time.perf_counter() - began)
         if status == 201:
             created += 1
@@ -251,8 +253,8 @@ def run(args) -> dict:
             w4 = w4_export(env, port, workdir, w2["ok"])
     return {
         "database": "postgresql" if "postgres" in (args.database_url or "") else "sqlite",
-        "workers": args.workers,
-        "threads": args.threads,
+        "workers": args.workers or SERVER_DEFAULTS["workers"],
+        "threads": args.threads or SERVER_DEFAULTS["threads"],
         "cores": os.cpu_count(),
         "load_average": os.getloadavg(),
         "date": time.strftime("%Y-%m-%d %H:%M"),
@@ -266,8 +268,8 @@ def run(args) -> dict:
 def print_table(r: dict) -> None:
     w1, w2, w3, w4 = r["W1_import"], r["W2_annotate"], r["W3_read"], r["W4_export"]
     print(
-        f"\nannotator load benchmark — {r['database']}, gunicorn {r['workers']} workers, "
-        f"{r['cores']} cores, load {r['load_average'][0]:.2f}"
+        f"\nannotator load benchmark — {r['database']}, gunicorn {r['workers']} workers x "
+        f"{r['threads']} threads, {r['cores']} cores, load {r['load_average'][0]:.2f}"
     )
     print(f"{'workload':<34}{'figure':>28}")
     rows = [
@@ -299,8 +301,8 @@ def print_table(r: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py")
+    parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--spans", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=16)
