@@ -36,9 +36,10 @@ def build_app(test_config: dict | None = None) -> Flask:
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
-    from annotator import converters
+    from annotator import converters, json_provider
 
     converters.init_app(app)
+    json_provider.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
 
