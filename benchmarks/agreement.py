@@ -3,7 +3,8 @@
 Synthetic, seeded project: 10 annotators x 5,000 articles x 30 spans per annotator and
 article, articles of about 3,000 characters, 4 labels; annotators perturb shared "true"
 spans (boundary jitter, label swaps, misses, extra spans). Prints the seconds for the full
-``project_report`` (1,000 bootstrap draws) and ``krippendorff_alpha`` against
+``project_report`` (1,000 bootstrap draws; on span tuples, then on the same spans as
+columns of int arrays, which skips reading Python objects) and ``krippendorff_alpha`` against
 ``krippendorff.alpha`` on the same reliability data (raters x characters of the first
 ``--alpha-articles`` articles; best of three, CPU seconds). Wall and CPU seconds are both
 printed because a shared machine can starve the process.
@@ -27,8 +28,8 @@ from annotator.agreement import krippendorff_alpha, project_report  # noqa: E402
 LABELS = ["Framing", "Claim", "Quote", "Loaded"]
 
 
-def synthetic(articles: int, annotators: int, spans: int, seed: int = 0):
-    """Span tuples ``(doc, annotator, start, end, label)`` and document lengths."""
+def synthetic_columns(articles: int, annotators: int, spans: int, seed: int = 0):
+    """Integer-coded span columns (a ``project_report`` column mapping) and document lengths."""
     rng = np.random.default_rng(seed)
     lengths = rng.integers(2_700, 3_300, articles)
     slot = lengths // spans  # one true span per slot keeps each annotator's spans apart
@@ -54,19 +55,26 @@ def synthetic(articles: int, annotators: int, spans: int, seed: int = 0):
         cols["end"].append(np.maximum(end, start + 1))
         cols["lab"].append(lab)
     c = {key: np.concatenate(v) for key, v in cols.items()}
+    fields = ("document_id", "annotator", "start", "end", "label")
+    return dict(zip(fields, c.values(), strict=True)), dict(enumerate(lengths.tolist()))
+
+
+def synthetic(articles: int, annotators: int, spans: int, seed: int = 0):
+    """Span tuples ``(doc, annotator, start, end, label)`` and document lengths."""
+    c, lengths = synthetic_columns(articles, annotators, spans, seed)
     names = [f"article{i:05d}" for i in range(articles)]
     people = [f"annotator{i:02d}" for i in range(annotators)]
     rows = list(
         zip(
-            [names[i] for i in c["doc"].tolist()],
-            [people[i] for i in c["ann"].tolist()],
+            [names[i] for i in c["document_id"].tolist()],
+            [people[i] for i in c["annotator"].tolist()],
             c["start"].tolist(),
             c["end"].tolist(),
-            [LABELS[i] for i in c["lab"].tolist()],
+            [LABELS[i] for i in c["label"].tolist()],
             strict=True,
         )
     )
-    return rows, dict(zip(names, lengths.tolist(), strict=True))
+    return rows, dict(zip(names, lengths.values(), strict=True))
 
 
 def alpha_input(rows, lengths, articles: int):
@@ -82,6 +90,15 @@ def alpha_input(rows, lengths, articles: int):
     return data
 
 
+def _figures(report: dict) -> str:
+    o = report["overall"]
+    return (
+        f"  character alpha {o['character_alpha']:.3f}, unitizing alpha "
+        f"{o['unitizing_alpha']:.3f}, F1 exact {o['span_f1_exact']:.3f}, "
+        f"partial {o['span_f1_partial']:.3f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=5_000)
@@ -94,13 +111,14 @@ def main() -> None:
     t, cpu = time.perf_counter(), time.process_time()
     report = project_report(rows, lengths, n_boot=1000, seed=0)
     full, full_cpu = time.perf_counter() - t, time.process_time() - cpu
-    o = report["overall"]
     print(f"project_report: {full:.2f} s wall, {full_cpu:.2f} s CPU")
-    print(
-        f"  character alpha {o['character_alpha']:.3f}, unitizing alpha "
-        f"{o['unitizing_alpha']:.3f}, F1 exact {o['span_f1_exact']:.3f}, "
-        f"partial {o['span_f1_partial']:.3f}"
-    )
+    print(_figures(report))
+    columns, int_lengths = synthetic_columns(args.articles, args.annotators, args.spans)
+    t, cpu = time.perf_counter(), time.process_time()
+    report = project_report(columns, int_lengths, n_boot=1000, seed=0)
+    full, full_cpu = time.perf_counter() - t, time.process_time() - cpu
+    print(f"project_report, columns of int arrays: {full:.2f} s wall, {full_cpu:.2f} s CPU")
+    print(_figures(report))
 
     import krippendorff  # test-only oracle
 

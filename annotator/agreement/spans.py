@@ -153,7 +153,7 @@ def prf_counts(ref, cand, n_labels: int, match: str, width: int):
     out = []
     sides = []
     for d, s, e, lab in (ref, cand):
-        g = d * n_labels + lab
+        g = d.astype(np.int64) * n_labels + lab
         gs, ge = g * width + s, g * width + e
         if match == "partial":
             gs, ge = merge_intervals(gs, ge)

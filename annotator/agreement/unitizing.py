@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .spans import merge_intervals, sort_intervals
+from .spans import merge_intervals, sort_intervals, unique_sorted
 
 
 @dataclass(frozen=True)
@@ -93,45 +93,71 @@ def observed_sums(lab, rat, s, e, ii, jj, n_raters: int, n_labels: int, include=
     return sums + np.bincount(lab, weights=weight, minlength=n_labels)
 
 
-def expected_disagreement(lab, rat, s, e, n_raters: int, n_labels: int, begin: int, length: int):
-    """Per-label D_e for units merged per (rater, label) on ``[begin, begin + length)``."""
+def expected_disagreement(
+    lab, rat, s, e, n_raters: int, n_labels: int, begin: int, length: int, grouped: bool = False
+):
+    """Per-label D_e for units merged per (rater, label) on ``[begin, begin + length)``.
+
+    ``grouped``: units are already contiguous per (rater, label) and sorted by start there.
+    Sums over gaps g >= l are read from per-label histograms over the distinct unit lengths.
+    """
     expected = np.zeros(n_labels)
     n = s.size
     if n == 0:
         return expected
     group = lab.astype(np.int64) * n_raters + rat
-    width = begin + length + 1
-    gs, ge = sort_intervals(group * width + s, group * width + e)
-    gsr = gs // width
-    ssr, esr = gs - gsr * width, ge - gsr * width
-    first = np.ones(n, dtype=bool)
-    first[1:] = gsr[1:] != gsr[:-1]
-    last = np.ones(n, dtype=bool)
-    last[:-1] = gsr[1:] != gsr[:-1]
-    prev_end = np.where(first, begin, np.roll(esr, 1))
-    gaps = np.concatenate([ssr - prev_end, (begin + length) - esr[last]])
-    gap_lab = np.concatenate([gsr // n_raters, gsr[last] // n_raters])
-    raters_with = np.bincount(gsr[first] // n_raters, minlength=n_labels)
-    n_c = np.bincount(lab, minlength=n_labels)
-    ln = (e - s).astype(float)
-    keep = gaps > 0
-    gaps, gap_lab = gaps[keep], gap_lab[keep]
-    packed = np.sort(gap_lab * (length + 1) + gaps)  # by label, then gap length
-    gap_lab, gaps = packed // (length + 1), (packed % (length + 1)).astype(float)
-    bounds = np.searchsorted(gap_lab, np.arange(n_labels + 1))
-    for c in np.flatnonzero(n_c):
-        g = np.concatenate(
-            [gaps[bounds[c] : bounds[c + 1]], np.full(n_raters - raters_with[c], float(length))]
-        )
-        cum = np.concatenate([[0.0], np.cumsum(g)])
-        lc = np.sort(ln[lab == c])  # sorted queries search faster; only sums are used
-        idx = np.searchsorted(g, lc, side="left")
-        sum2 = (cum[-1] - cum[idx]) - (lc - 1) * (g.size - idx)
-        sum1 = (n_c[c] - 1) * lc * (lc - 1) * (2 * lc - 1) / 3.0
-        total = float((sum1 + lc**2 * sum2).sum()) * 2.0 / length
-        rl = float(n_raters) * length
-        expected[c] = total / (rl * (rl - 1) - float((lc * (lc - 1)).sum()))
+    if not grouped:
+        width = begin + length + 1
+        gs, ge = sort_intervals(group * width + s, group * width + e)
+        group = gs // width
+        s, e = gs - group * width, ge - group * width
+        lab = group // n_raters
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(group[1:], group[:-1], out=first[1:])
+    del group
+    last = np.append(first[1:], True)
+    gaps = np.empty_like(s)  # before each unit: from the previous unit's end (or begin)
+    gaps[1:] = e[:-1]
+    gaps[first] = begin
+    np.subtract(s, gaps, out=gaps)
+    tail, tail_lab = (begin + length) - e[last], lab[last]  # after each group's last unit
+    raters_with = np.bincount(lab[first], minlength=n_labels)
+    gaps = np.concatenate([gaps, tail])
+    sizes, u_bin, g_bin = size_bins(e - s, gaps)
+    nb = sizes.size
+    cells = n_labels * nb
+    units = np.bincount(lab * nb + u_bin, minlength=cells).reshape(n_labels, nb).astype(float)
+    cell = np.concatenate([lab, tail_lab]).astype(np.int64) * nb + g_bin
+    cell[g_bin < 0] = cells  # gaps shorter than every unit: no term
+    g_cnt = np.bincount(cell, minlength=cells + 1)[:-1].reshape(n_labels, nb).astype(float)
+    g_sum = np.bincount(cell, weights=gaps, minlength=cells + 1)
+    g_sum = g_sum[:-1].reshape(n_labels, nb)
+    g_cnt[:, -1] += n_raters - raters_with  # a rater without units: one gap of length L
+    g_sum[:, -1] += (n_raters - raters_with) * float(length)
+    g_cnt = np.cumsum(g_cnt[:, ::-1], axis=1)[:, ::-1]  # gaps >= each size
+    g_sum = np.cumsum(g_sum[:, ::-1], axis=1)[:, ::-1]
+    lc = sizes.astype(float)
+    n_c = units.sum(1)
+    sum2 = g_sum - (lc - 1) * g_cnt  # sum over gaps g >= l of (g - l + 1)
+    sum1 = (n_c[:, None] - 1) * lc * (lc - 1) * (2 * lc - 1) / 3.0
+    total = (units * (sum1 + lc**2 * sum2)).sum(1) * 2.0 / length
+    rl = float(n_raters) * length
+    present = n_c > 0
+    expected[present] = total[present] / (rl * (rl - 1) - (units * (lc * (lc - 1))).sum(1))[present]
     return expected
+
+
+def size_bins(ln: np.ndarray, gaps: np.ndarray):
+    """Sorted distinct unit lengths, each unit's index among them, and for each gap the index
+    of the largest length <= the gap (-1 if none); a lookup table when lengths are small."""
+    top = int(ln.max())
+    if top > 4 * ln.size + (1 << 16):
+        sizes = unique_sorted(ln)
+        return sizes, np.searchsorted(sizes, ln), np.searchsorted(sizes, gaps, side="right") - 1
+    used = np.bincount(ln, minlength=top + 1) > 0
+    floor = np.cumsum(used, dtype=np.int32 if top < 2**31 else np.int64) - 1  # largest <= x
+    return np.flatnonzero(used), floor[ln], floor[np.minimum(gaps, top)]
 
 
 def disagreements(rater, label, start, end, n_raters: int, n_labels: int, begin: int, length: int):

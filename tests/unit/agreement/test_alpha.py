@@ -96,3 +96,13 @@ def test_import_does_not_pull_flask():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def test_percentiles_equal_numpy_bit_for_bit():
+    from annotator.agreement.alpha import percentiles
+
+    rng = np.random.default_rng(3)
+    for n in [1, 2, 3, 7, 40, 999, 1000]:
+        a = rng.normal(size=n) * 10.0 ** rng.integers(-3, 7)
+        for q in ([2.5, 97.5], [0, 100], [50, 50], [50 * (1 - 0.9), 50 * (1 + 0.9)]):
+            assert np.array_equal(percentiles(a, q), np.percentile(a, q))

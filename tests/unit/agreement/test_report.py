@@ -16,7 +16,7 @@ from annotator.agreement import (
     span_prf,
     unitizing_alpha,
 )
-from annotator.agreement.positions import corpus_counts  # noqa: F401
+from annotator.agreement.segments import corpus_counts  # noqa: F401
 from annotator.records import SpanRecord
 
 LABELS = ["Frame", "Claim", "Quote"]
@@ -73,11 +73,60 @@ def _codes(spans, lengths, annotators, present):
     return data
 
 
+def _with_merges(spans, seed):
+    """Add exact duplicates, nested same-label spans and other-label overlaps of one's own."""
+    rng = np.random.default_rng(seed)
+    extra = []
+    for s in spans:
+        r = rng.random()
+        if r < 0.1:
+            extra.append(SpanRecord(s.document_id, s.annotator, s.label, s.start, s.end))
+        elif r < 0.2 and s.end - s.start > 2:
+            extra.append(SpanRecord(s.document_id, s.annotator, s.label, s.start + 1, s.end - 1))
+        elif r < 0.3:
+            other = LABELS[(LABELS.index(s.label) + 1) % 3]
+            extra.append(SpanRecord(s.document_id, s.annotator, other, s.start + 2, s.end + 5))
+    return spans + extra
+
+
+def _slotted(seed, skip=None):
+    """One span per 50-character slot and annotator: nothing to merge, no label overlaps."""
+    rng = np.random.default_rng(seed)
+    spans, lengths = [], {}
+    for d in range(5):
+        doc = f"doc{d}"
+        lengths[doc] = 400
+        for a in ("ann", "bob", "cy"):
+            if skip and (doc, a) in skip:
+                continue
+            for slot in range(8):
+                s = slot * 50 + int(rng.integers(0, 4))
+                e = s + int(rng.integers(5, 12)) if rng.random() < 0.3 else s + 30
+                if rng.random() < 0.9:
+                    spans.append(SpanRecord(doc, a, LABELS[rng.integers(3)], s, e))
+    return spans, lengths
+
+
 @pytest.mark.parametrize(
-    "seed,skip", [(0, None), (0, {("doc1", "cy"), ("doc3", "ann")}), (5, None), (6, None)]
+    "seed,skip,kind",
+    [
+        (0, None, "random"),
+        (0, {("doc1", "cy"), ("doc3", "ann")}, "random"),
+        (5, None, "random"),
+        (6, None, "random"),
+        (1, None, "merges"),
+        (2, {("doc0", "bob"), ("doc4", "cy")}, "merges"),
+        (3, None, "slotted"),
+        (4, {("doc2", "bob")}, "slotted"),
+    ],
 )
-def test_report_matches_brute_force(seed, skip):
-    spans, lengths = _synthetic(seed=seed, skip=skip)
+def test_report_matches_brute_force(seed, skip, kind):
+    if kind == "slotted":
+        spans, lengths = _slotted(seed, skip)
+    else:
+        spans, lengths = _synthetic(seed=seed, skip=skip)
+    if kind == "merges":
+        spans = _with_merges(spans, seed)
     report = project_report(spans, lengths, n_boot=200)
     names = ["ann", "bob", "cy"]
     present = {(s.annotator, s.document_id) for s in spans}
@@ -113,6 +162,25 @@ def test_report_matches_brute_force(seed, skip):
     low, high = report["overall"]["character_alpha_ci"]
     assert low <= report["overall"]["character_alpha"] <= high
     json.dumps(report, allow_nan=False)
+
+
+def test_columns_of_arrays_give_the_same_report():
+    spans, lengths = _synthetic(seed=4)
+    outlets = {d: ("left" if i % 2 else "right") for i, d in enumerate(lengths)}
+    columns = {
+        "document_id": np.array([s.document_id for s in spans], dtype=object),
+        "annotator": [s.annotator for s in spans],
+        "start": np.array([s.start for s in spans]),
+        "end": [s.end for s in spans],
+        "label": np.array([s.label for s in spans]),
+        "guidelines_version": np.array([s.guidelines_version for s in spans]),
+    }
+    expected = project_report(spans, lengths, outlets, n_boot=50, seed=2)
+    assert project_report(columns, lengths, outlets, n_boot=50, seed=2) == expected
+    rows = [
+        (s.document_id, s.annotator, s.start, s.end, s.label, s.guidelines_version) for s in spans
+    ]
+    assert project_report(rows, lengths, outlets, n_boot=50, seed=2) == expected
 
 
 def test_report_sections():
