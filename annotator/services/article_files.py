@@ -6,6 +6,7 @@ with ``\\n`` line endings.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -19,7 +20,11 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
+import orjson
+
 FIELDS = ("id", "title", "text", "outlet", "author", "url", "date", "meta")
+_FIELD_SET = frozenset(FIELDS)
+_STRING_FIELDS = ("id", "title", "outlet", "author", "url")
 EXTENSIONS = (".txt", ".jsonl", ".csv", ".zip")
 ZIP_MAX_MEMBERS = 10_000
 ZIP_MAX_TOTAL = 200 * 1024 * 1024
@@ -50,7 +55,11 @@ class ArticleRow:
 
 def normalise_text(text: str) -> str:
     """NFC with ``\\n`` line endings: the form every offset refers to."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii():  # O(1): ASCII is always NFC
+        return text
+    # normalize() starts with the NFC quick check and returns already-NFC text unchanged.
     return unicodedata.normalize("NFC", text)
 
 
@@ -75,6 +84,9 @@ def _read(name: str, data: bytes, max_chars: int) -> Iterator[ArticleRow]:
         return
     if suffix not in EXTENSIONS:
         raise ImportFailed(name, None, "unsupported file type (use .txt, .jsonl, .csv or .zip).")
+    if suffix == ".jsonl":
+        yield from _read_jsonl(name, data, max_chars)
+        return
     text = _decode(name, data)
     if suffix == ".txt":
         yield _row(
@@ -83,8 +95,6 @@ def _read(name: str, data: bytes, max_chars: int) -> Iterator[ArticleRow]:
             {"text": text, "title": _title_from_name(name), "id": PurePosixPath(name).stem},
             max_chars,
         )
-    elif suffix == ".jsonl":
-        yield from _read_jsonl(name, text, max_chars)
     else:
         yield from _read_csv(name, text, max_chars)
 
@@ -105,17 +115,95 @@ def _title_from_name(name: str) -> str:
     return PurePosixPath(name).stem.replace("_", " ").replace("-", " ").strip()
 
 
-def _read_jsonl(name: str, text: str, max_chars: int) -> Iterator[ArticleRow]:
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+def _read_jsonl(name: str, data: bytes, max_chars: int) -> Iterator[ArticleRow]:
+    """JSON Lines straight from the bytes (no decoded copy of the whole file).
+
+    orjson parses each line; the rare line it rejects or may read inexactly goes through the
+    standard library, so what is accepted, and every error message, is as with ``json`` alone.
+    """
+    try:
+        yield from _jsonl_rows(name, data, max_chars)
+    except ImportFailed as exc:
+        failure = exc
+    else:
+        return
+    _decode(name, data)  # a file-wide problem (not UTF-8, a NUL) is reported first, as before
+    raise failure
+
+
+def _jsonl_rows(name: str, data: bytes, max_chars: int) -> Iterator[ArticleRow]:
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
+    # UTF-8 never has a 0x0A byte inside a character: these are the lines of the decoded text.
+    for number, line in enumerate(_lines(data), start=1):
+        if not line or line.isspace():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ImportFailed(name, number, f"invalid JSON ({exc.msg}).") from None
+            record = loads(line)
+        except decode_error:
+            record = _exact_json(name, number, line)
+            if record is _BLANK:
+                continue
+        else:
+            if type(record) is dict and _maybe_inexact(record):
+                record = _exact_json(name, number, line)
         if not isinstance(record, dict):
             raise ImportFailed(name, number, "each line must be a JSON object.")
         yield _row(name, number, record, max_chars)
+
+
+_BLANK = object()
+
+
+def _lines(data: bytes) -> Iterator[bytes]:
+    """``data.split(b"\\n")`` one line at a time: each line is freed once parsed."""
+    start, find = 0, data.find
+    while (end := find(b"\n", start)) >= 0:
+        yield data[start:end]
+        start = end + 1
+    yield data[start:]
+
+
+def _exact_json(name: str, number: int, line: bytes) -> Any:
+    """One line through the standard library: the reference for what is accepted."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ImportFailed(name, number, "not valid UTF-8 (save the file as UTF-8).") from None
+    if not text.strip():  # only Unicode whitespace
+        return _BLANK
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(name, number, f"invalid JSON ({exc.msg}).") from None
+    except RecursionError:
+        raise ImportFailed(name, number, "invalid JSON (nested too deeply).") from None
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ImportFailed(
+            name, number, "contains an unpaired surrogate escape (\\ud800-\\udfff)."
+        ) from None
+    return record
+
+
+def _maybe_inexact(record: dict) -> bool:
+    """orjson reads integers beyond 64 bits as floats; only ``id`` and ``meta`` can keep one."""
+    if type(record.get("id")) is float:
+        return True
+    stack = [record.get("meta")]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is float:
+            if abs(value) >= 2.0**63:
+                return True
+        elif kind is dict:
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+    return False
 
 
 def _read_csv(name: str, text: str, max_chars: int) -> Iterator[ArticleRow]:
@@ -175,41 +263,46 @@ def _read_zip(name: str, data: bytes, max_chars: int) -> Iterator[ArticleRow]:
 
 
 def _row(name: str, line: int | None, record: dict, max_chars: int) -> ArticleRow:
-    unknown = [k for k in record if k not in FIELDS]
-    if unknown:
-        raise ImportFailed(name, line, f"unknown fields: {', '.join(sorted(unknown))}.")
-    raw = record.get("text")
-    if not isinstance(raw, str) or not raw.strip():
+    if not _FIELD_SET.issuperset(record):
+        unknown = sorted(k for k in record if k not in _FIELD_SET)
+        raise ImportFailed(name, line, f"unknown fields: {', '.join(unknown)}.")
+    get = record.get
+    raw = get("text")
+    if not isinstance(raw, str) or not raw or raw.isspace():  # isspace: strip()'s whitespace
         raise ImportFailed(name, line, "missing or empty 'text'.")
     text = normalise_text(raw)
     if len(text) > max_chars:
         raise ImportFailed(name, line, f"text has {len(text)} characters (limit {max_chars}).")
-    strings = {}
-    for key in ("id", "title", "outlet", "author", "url"):
-        value = record.get(key, "")
-        if isinstance(value, int) and not isinstance(value, bool) and key == "id":
-            value = str(value)
-        if not isinstance(value, str):
-            raise ImportFailed(name, line, f"'{key}' must be a string.")
-        strings[key] = unicodedata.normalize("NFC", value.strip())
-    if len(strings["id"]) > 200 or any(len(strings[k]) > 200 for k in ("outlet", "author")):
+    ident, title, outlet, author, url = [
+        _string(name, line, key, get(key, "")) for key in _STRING_FIELDS
+    ]
+    if len(ident) > 200 or len(outlet) > 200 or len(author) > 200:
         raise ImportFailed(name, line, "id, outlet and author are limited to 200 characters.")
-    meta = record.get("meta", {})
+    meta = get("meta", {})
     if not isinstance(meta, dict):
         raise ImportFailed(name, line, "'meta' must be a JSON object.")
     digest = text_sha256(text)
     return ArticleRow(
-        external_id=strings["id"] or digest[:16],
+        external_id=ident or digest[:16],
         text=text,
-        title=strings["title"],
-        outlet=strings["outlet"],
-        author=strings["author"],
-        url=strings["url"],
-        published=_parse_date(name, line, record.get("date")),
+        title=title,
+        outlet=outlet,
+        author=author,
+        url=url,
+        published=_parse_date(name, line, get("date")),
         meta=meta,
         sha256=digest,
         source=f"{name}:{line}" if line else name,
     )
+
+
+def _string(name: str, line: int | None, key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        if key == "id" and type(value) is int:  # not bool
+            return str(value)
+        raise ImportFailed(name, line, f"'{key}' must be a string.")
+    value = value.strip()
+    return value if value.isascii() else unicodedata.normalize("NFC", value)
 
 
 def _parse_date(name: str, line: int | None, value: Any) -> date | None:
@@ -217,6 +310,11 @@ def _parse_date(name: str, line: int | None, value: Any) -> date | None:
         return None
     if not isinstance(value, str):
         raise ImportFailed(name, line, "'date' must be a string like 2024-05-31.")
+    if len(value) == 10:  # the usual YYYY-MM-DD; datetime.fromisoformat accepts all of these
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     try:
         return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
     except ValueError:

@@ -10,6 +10,8 @@ import zipfile
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.services import article_files
 from annotator.services.article_files import (
@@ -195,6 +197,82 @@ def test_too_many_records():
 @pytest.mark.parametrize("name", ["notes.docx", "archive.tar.gz", "README"])
 def test_unsupported_file_type(name):
     assert "unsupported file type" in str(fails(name, b"text"))
+
+
+@pytest.mark.parametrize("data", [b"", b"\n", b"a", b"a\n", b"a\n\nb", b"\na\r\nb\n\n"])
+def test_jsonl_lines_as_split(data):
+    assert list(article_files._lines(data)) == data.split(b"\n")
+
+
+def test_jsonl_bom_crlf_and_unicode_blank_lines():
+    data = b"\xef\xbb\xbf" + '{"text": "a"}\r\n\u00a0\u3000\r\n\x1c\n{"text": "b"}\r\n'.encode()
+    rows = read_articles("a.jsonl", data)
+    assert [(r.text, r.source) for r in rows] == [("a", "a.jsonl:1"), ("b", "a.jsonl:4")]
+
+
+def test_jsonl_numbers_read_exactly():
+    """Integers beyond 64 bits stay integers, as the standard library reads them."""
+    line = (
+        '{"id": 1180591620717411303424, "text": "x", "meta": {"big": [36893488147419103232],'
+        ' "neg": -36893488147419103232, "u64": 18446744073709551615, "f": 0.1, "e": 1e300,'
+        ' "n": {"deep": [1, 2.5, -9223372036854775809]}}}'
+    )
+    [row] = read_articles("a.jsonl", line.encode())
+    assert row.external_id == "1180591620717411303424"
+    assert json.dumps(row.meta) == json.dumps(json.loads(line)["meta"])
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(meta=st.dictionaries(st.text(), JSON_VALUES, max_size=5), text=st.text(min_size=1))
+def test_jsonl_reads_what_the_standard_library_reads(meta, text):
+    line = json.dumps({"text": "x" + text, "meta": meta}, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates cannot be written as UTF-8 at all
+        return
+    [row] = read_articles("a.jsonl", line.encode())
+    expected = json.loads(line)
+    assert json.dumps(row.meta) == json.dumps(expected["meta"])  # types too: 1 vs 1.0
+    assert row.text == normalise_text(expected["text"])
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        # A file-wide problem is reported first, even after an earlier bad record.
+        (b'{"text": oops}\n{"text": "caf\xe9"}\n', "a.jsonl:2: not valid UTF-8"),
+        (b'{"text": 1}\n{"text": "a"}\n\x00\n', "a.jsonl:3: contains a NUL character"),
+        (b'{"text": "a"}\n{"text": "b\x00"}\n', "a.jsonl:2: contains a NUL character"),
+        (b'{"text": "a"}\n{"text": NaN', "a.jsonl:2: invalid JSON (Expecting ',' delimiter)."),
+        (b"\xef\xbb\xbf\xef\xbb\xbf" + b'{"text": "a"}', "a.jsonl:1: invalid JSON (Unexpected"),
+        (b'{"text": "a\\ud800b"}', "a.jsonl:1: contains an unpaired surrogate"),
+        (b'{"text": "a", "title": "\\udfff"}', "a.jsonl:1: contains an unpaired surrogate"),
+        (b'{"text": "a", "meta": ' + b"[" * 5000 + b"]" * 5000 + b"}", "a.jsonl:1: invalid JSON"),
+    ],
+    ids=[
+        "utf8-first",
+        "nul-first",
+        "nul-in-string",
+        "stdlib-message",
+        "second-bom",
+        "surrogate",
+        "surrogate-title",
+        "too-deep",
+    ],
+)
+def test_jsonl_error_cases(data, message):
+    assert str(fails("a.jsonl", data)).startswith(message)
 
 
 # --- .csv --------------------------------------------------------------------------------

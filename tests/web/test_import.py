@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from annotator.extensions import db
 from annotator.models import Document, Project
-from annotator.services.article_files import normalise_text, text_sha256
+from annotator.services import importing
+from annotator.services.article_files import normalise_text, read_articles, text_sha256
 from annotator.services.errors import ServiceError
 from annotator.services.importing import import_files
 from tests.factories import make_document, make_project, make_user
@@ -305,6 +306,49 @@ def test_service_same_ids_in_different_projects(ctx, pid):
     report = import_files(project, [GOOD["csv"]])
     db.session.commit()
     assert report.imported == 1
+
+
+@pytest.mark.parametrize("mode", ["scan", "lookup"])
+def test_service_duplicate_check_scan_or_lookup(ctx, pid, monkeypatch, mode):
+    """Small projects are read whole, large ones asked for the incoming keys: same answer."""
+    monkeypatch.setattr(importing, "SCAN_RATIO", 10**6 if mode == "scan" else 0)
+    monkeypatch.setattr(importing, "LOOKUP_CHUNK", 2)  # several lookup queries
+    other = make_project("Other", preset="empty")
+    make_document(other, "Text only in the other project.", external_id="other-1")
+    project = db.session.get(Project, pid)
+    make_document(project, "Second existing article.", external_id="old-2")
+    data = jsonl(
+        {"id": "old-2", "text": "New text under an old id."},
+        {"id": "x1", "text": "An article already in the project."},
+        {"id": "other-1", "text": "New text under another project's id."},
+        {"id": "x2", "text": "Text only in the other project."},
+        {"id": "x3", "text": "Brand new."},
+        {"id": "x3", "text": "Same id within the file."},
+    )
+    rows = read_articles("d.jsonl", data)
+    ids, hashes = importing.existing_keys(project.id, rows)
+    assert ids & {row.external_id for row in rows} == {"old-2"}
+    assert hashes & {row.sha256 for row in rows} == {
+        text_sha256("An article already in the project.")
+    }
+    report = import_files(project, [("d.jsonl", data)])
+    db.session.commit()
+    assert (report.imported, report.duplicates) == (3, 3)
+    assert set(documents_in(project.id)) == {"old-1", "old-2", "other-1", "x2", "x3"}
+
+
+def test_service_empty_project_and_creation_time(ctx):
+    project = make_project("Fresh", preset="empty")
+    report = import_files(project, [GOOD["jsonl"], GOOD["csv"]])
+    db.session.commit()
+    assert report.imported == 3
+    docs = documents_in(project.id).values()
+    assert len({d.created_at for d in docs}) == 1 and all(d.created_at for d in docs)
+
+
+def documents_in(project_id: int) -> dict[str, Document]:
+    rows = db.session.execute(select(Document).where(Document.project_id == project_id))
+    return {d.external_id: d for d in rows.scalars()}
 
 
 # --- the CLI ---------------------------------------------------------------------------
