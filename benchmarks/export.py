@@ -60,11 +60,15 @@ def synthetic_documents(n_spans: int = 1_000_000, seed: int = 7) -> Iterator[Doc
 
 
 def _rss_mb() -> tuple[float, float]:
-    """(current RSS, peak RSS) in MiB."""
-    with open("/proc/self/statm") as fh:
-        current = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return current / 2**20, peak_kb / 1024
+    """(current RSS, peak RSS) in MiB of this process (Linux: VmHWM, which unlike ru_maxrss
+    does not carry over the parent's peak across fork and exec)."""
+    try:
+        with open("/proc/self/status") as fh:
+            status = dict(line.split(":", 1) for line in fh if line.startswith(("VmRSS", "VmHWM")))
+        return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
+    except (OSError, KeyError):
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak_kb / 1024, peak_kb / 1024
 
 
 def time_export(

@@ -29,27 +29,31 @@ def export_command(
     project, fmt, content, output, labels, annotators, done_only, soft_labels, bundle
 ):
     """Export PROJECT's annotations to a file, streaming."""
-    from annotator.services.exporting import ExportRequest, stream
+    from annotator.services.exporting import ExportRequest, Tally, stream
     from annotator.services.projects import get_project
 
     target = get_project(project)
     request = ExportRequest(
         fmt, content, list(annotators), list(labels), done_only, soft_labels, bundle
     )
-    chunks = stream(target, request)
-    began, size = time.perf_counter(), 0
+    tally = Tally()
+    began, size = time.perf_counter(), 0  # the export itself: reading, writing, the file
+    chunks = stream(target, request, tally)
     with (
         open(output, "wb") as out,
         click.progressbar(
-            length=0, label=f"Exporting {fmt}", file=sys.stderr, show_pos=True
+            length=0, label=f"Exporting {fmt} (articles)", file=sys.stderr, show_pos=True
         ) as bar,
     ):
         for chunk in chunks:
             out.write(chunk)
             size += len(chunk)
-            bar.update(1)
+            bar.update(tally.documents - bar.pos)
     seconds = time.perf_counter() - began
-    click.echo(f"Wrote {output} ({size:,} bytes) in {seconds:.2f} s.")
+    click.echo(
+        f"Wrote {output} ({size:,} bytes): {tally.documents:,} articles, {tally.spans:,} spans. "
+        f"Done in {seconds:.3f} s ({tally.spans / max(seconds, 1e-9):,.0f} spans/s)."
+    )
 
 
 @command("import-annotations")

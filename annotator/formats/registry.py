@@ -10,7 +10,7 @@ from annotator.formats.brat import read_brat, write_brat
 from annotator.formats.conll import write_conll
 from annotator.formats.csvfmt import write_csv
 from annotator.formats.doccano import read_doccano, write_doccano, write_doccano_merged
-from annotator.formats.jsonl import read_jsonl, write_jsonl
+from annotator.formats.jsonl import jsonl_lines, read_jsonl, write_jsonl
 from annotator.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotator.formats.ptc import read_ptc
 from annotator.formats.ziputil import stream_zip
@@ -20,7 +20,9 @@ from annotator.records import DocumentRecord
 @dataclass(frozen=True)
 class Writer:
     """An export format. ``write(documents, **options)`` yields ``str`` chunks, or, when
-    ``multi_file``, ``(path, content)`` entries that ``export`` streams as a zip."""
+    ``multi_file``, ``(path, content)`` entries that ``export`` streams as a zip.
+    ``write_bytes``, if given, yields the same output as UTF-8 bytes (no decode and re-encode).
+    """
 
     name: str
     extension: str
@@ -28,6 +30,13 @@ class Writer:
     multi_file: bool
     write: Callable[..., Iterator[Any]]
     description: str = ""
+    write_bytes: Callable[..., Iterator[bytes]] | None = None
+
+    def encoded(self, documents: Iterable[DocumentRecord], **options: Any) -> Iterator[bytes]:
+        """A single-file format's output as UTF-8 bytes."""
+        if self.write_bytes is not None:
+            return self.write_bytes(documents, **options)
+        return (chunk.encode("utf-8") for chunk in self.write(documents, **options))
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,8 @@ WRITERS: dict[str, Writer] = {
     w.name: w
     for w in (
         Writer("jsonl", ".jsonl", "application/x-ndjson", False, write_jsonl,
-               "native: metadata, every annotator's spans, answers, gold, soft labels"),
+               "native: metadata, every annotator's spans, answers, gold, soft labels",
+               jsonl_lines),
         Writer("doccano", ".zip", "application/zip", True, write_doccano,
                "doccano JSONL, one file per annotator"),
         Writer("doccano-merged", ".jsonl", "application/x-ndjson", False, write_doccano_merged,
@@ -93,5 +103,4 @@ def export(name: str, documents: Iterable[DocumentRecord], **options: Any) -> It
     if writer.multi_file:
         yield from stream_zip(writer.write(documents, **options))
     else:
-        for chunk in writer.write(documents, **options):
-            yield chunk.encode("utf-8")
+        yield from writer.encoded(documents, **options)

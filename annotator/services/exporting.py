@@ -25,6 +25,7 @@ from annotator.formats import (
 )
 from annotator.models import Assignment, Document, Project
 from annotator.queries import Selection, iter_documents, label_records
+from annotator.records import DocumentRecord
 from annotator.services.errors import ServiceError
 
 CONTENTS = tuple(SELECTIONS)
@@ -64,8 +65,16 @@ def media_type(request: ExportRequest) -> str:
     return "application/zip" if request.bundle else WRITERS[request.format].media_type
 
 
-def documents(project: Project, request: ExportRequest):
-    """The selected records, lazily."""
+@dataclass
+class Tally:
+    """What an export wrote so far: articles and spans (annotators' and gold)."""
+
+    documents: int = 0
+    spans: int = 0
+
+
+def documents(project: Project, request: ExportRequest, tally: Tally | None = None):
+    """The selected records, lazily (counted into ``tally`` as they are read)."""
     selection = Selection(
         annotators=frozenset(request.annotators) if request.annotators else None,
         labels=frozenset(request.labels) if request.labels else None,
@@ -76,22 +85,50 @@ def documents(project: Project, request: ExportRequest):
         docs = filter_labels(docs, request.labels)
     if request.annotators and request.content != "majority":
         docs = filter_annotators(docs, request.annotators)
-    return docs
+    return docs if tally is None else _counted(docs, tally)
 
 
-def stream(project: Project, request: ExportRequest) -> Iterator[bytes]:
-    """The export's bytes. Raises ServiceError (before the first byte) on a bad request."""
+def _counted(docs: Iterator[DocumentRecord], tally: Tally) -> Iterator[DocumentRecord]:
+    for doc in docs:
+        tally.documents += 1
+        tally.spans += len(doc.spans) + len(doc.gold)
+        yield doc
+
+
+BLOCK = 1 << 16
+
+
+def stream(project: Project, request: ExportRequest, tally: Tally | None = None) -> Iterator[bytes]:
+    """The export's bytes in blocks of about ``BLOCK`` bytes (a few writes, not one per
+    article), counting into ``tally`` if given. Raises ServiceError (before the first byte)
+    on a bad request."""
     request.validate()
     options = {"soft_labels": True} if request.soft_labels else {}
+    docs = documents(project, request, tally)
     if not request.bundle:
-        return export(request.format, documents(project, request), **options)
+        return _blocks(export(request.format, docs, **options))
     writer = WRITERS[request.format]
     data_name = filename(project, ExportRequest(request.format, request.content))
     if writer.multi_file:
-        entries = writer.write(documents(project, request), **options)
+        entries = writer.write(docs, **options)
     else:
-        entries = [(data_name, writer.write(documents(project, request), **options))]
-    return stream_zip(_with_card(project, request, entries))
+        entries = [(data_name, writer.encoded(docs, **options))]
+    return _blocks(stream_zip(_with_card(project, request, entries)))
+
+
+def _blocks(chunks: Iterator[bytes], size: int = BLOCK) -> Iterator[bytes]:
+    """Join small chunks into blocks of at least ``size`` bytes (the last may be shorter)."""
+    pending: list[bytes] = []
+    held = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield b"".join(pending)
+            pending.clear()
+            held = 0
+    if held:
+        yield b"".join(pending)
 
 
 def _with_card(project: Project, request: ExportRequest, entries):

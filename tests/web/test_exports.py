@@ -193,6 +193,7 @@ def test_cli_export_and_import(app, annotated, runner, tmp_path):
     out = tmp_path / "spans.jsonl"
     result = runner.invoke(args=["export", "Bias study", "--format", "jsonl", "-o", str(out)])
     assert result.exit_code == 0, result.output
+    assert "2 articles, 7 spans. Done in " in result.output
     runner.invoke(args=["create-project", "Copy", "--preset", "empty", "--lead", "lena"])
     imported = runner.invoke(args=["import-annotations", "Copy", "--format", "jsonl", str(out)])
     assert imported.exit_code == 0, imported.output
@@ -201,3 +202,20 @@ def test_cli_export_and_import(app, annotated, runner, tmp_path):
     bad.write_text("[{", encoding="utf-8")
     failed = runner.invoke(args=["import-annotations", "Copy", "--format", "labelstudio", str(bad)])
     assert failed.exit_code != 0 and "bad.json" in failed.output
+
+
+def test_stream_writes_blocks_and_counts(app, annotated):
+    from annotator.services import exporting
+
+    assert list(exporting._blocks(iter([b"ab", b"cd", b"e", b"fgh"]), 3)) == [b"abcd", b"efgh"]
+    assert list(exporting._blocks(iter([b"ab", b"c", b"d"]), 3)) == [b"abc", b"d"]
+    with app.app_context():
+        project = db.session.get(Project, annotated["project"])
+        tally = exporting.Tally()
+        blocks = list(exporting.stream(project, ExportRequest(format="csv"), tally))
+        assert (tally.documents, tally.spans) == (2, 7)
+        assert len(blocks) == 1  # a small export is one block, not one chunk per article
+        assert b"".join(blocks) == export_bytes("Bias study", "csv")
+        bundle = b"".join(exporting.stream(project, ExportRequest(format="jsonl", bundle=True)))
+        data = zipfile.ZipFile(io.BytesIO(bundle)).read("bias-study-raw-jsonl.jsonl")
+        assert data == export_bytes("Bias study", "jsonl")

@@ -96,3 +96,11 @@ def test_zip_bomb_limits():
         read_zip(_zip([(f"{i}.txt", "x") for i in range(4)]), max_files=3)
     with pytest.raises(FormatError, match="not a readable zip"):
         read_brat(b"PK\x03\x04 not really")
+
+
+@pytest.mark.parametrize("name", [w.name for w in WRITERS.values() if not w.multi_file])
+def test_encoded_output_is_the_text_output_in_utf8(name):
+    writer = WRITERS[name]
+    text = "".join(writer.write(documents()))
+    assert b"".join(writer.encoded(documents())) == text.encode("utf-8")
+    assert b"".join(export(name, documents())) == text.encode("utf-8")
