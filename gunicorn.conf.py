@@ -10,7 +10,7 @@ import os
 
 cores = multiprocessing.cpu_count()
 worker_class = "gthread"
-workers = int(os.environ.get("ANNOTATOR_WORKERS", 2 * cores - 1 if cores > 1 else 2))
+workers = int(os.environ.get("ANNOTATOR_WORKERS", 2 * cores))
 threads = int(os.environ.get("ANNOTATOR_THREADS", 4))
 keepalive = int(os.environ.get("ANNOTATOR_KEEPALIVE", 15))
 bind = os.environ.get("ANNOTATOR_BIND", "127.0.0.1:8000")
