@@ -303,6 +303,7 @@ def print_table(r: dict) -> None:
         ("W3 article reads", f"{w3['per_s']:,.0f} articles/s ({w3['errors']} errors)"),
         ("W3 latency p50/p95/p99", f"{w3['p50_ms']:.1f}/{w3['p95_ms']:.1f}/{w3['p99_ms']:.1f} ms"),
         ("W4 export via CLI", f"{w4['cli_spans_per_s']:,.0f} spans/s ({w4['cli_seconds']:.2f} s)"),
+        ("W4 export via CLI, whole command", f"{w4['cli_wall_seconds']:.2f} s"),
         (
             "W4 streaming download",
             f"{w4['download_spans_per_s']:,.0f} spans/s ({w4['download_seconds']:.2f} s)",
