@@ -118,7 +118,7 @@ def iter_documents(
         external = {r[0]: r[1] for r in rows}
         spans = _span_rows(queries.spans, params)
         answers = _answers(queries.answers, params, external, users, questions, allowed)
-        gold = _gold(queries.gold, params, external, labels)
+        gold = _gold(queries.gold, params, external, labels, links)
         for doc_id, external_id, title, text, outlet, author, url, published, meta in rows:
             if allowed is not None and not allowed.get(doc_id):
                 continue
@@ -205,6 +205,7 @@ class _BatchQueries:
                 GoldSpan.end,
                 GoldSpan.text,
                 GoldSpan.attributes,
+                GoldSpan.id,
             )
             .where(in_batch(GoldSpan.document_id))
             .order_by(GoldSpan.document_id, GoldSpan.start, GoldSpan.end, GoldSpan.id)
@@ -364,11 +365,16 @@ def _answers(query, params, external, users, questions, allowed):
     return out
 
 
-def _gold(query, params, external, labels) -> dict[int, list[SpanRecord]]:
-    """Gold spans (annotator ``"gold"``, ids ``G1..Gn`` per document, in text order)."""
+def _gold(query, params, external, labels, links) -> dict[int, list[SpanRecord]]:
+    """Gold spans (annotator ``"gold"``, ids ``G1..Gn`` per document, in text order), their
+    link attributes rewritten from database ids to those local ids."""
     out: dict[int, list[SpanRecord]] = defaultdict(list)
-    for doc, label, start, end, text, attrs in db.session.connection().execute(query, params):
+    local: dict[int, dict[int, str]] = defaultdict(dict)
+    for doc, label, start, end, text, attrs, gold_id in db.session.connection().execute(
+        query, params
+    ):
         n = len(out[doc]) + 1
+        local[doc][gold_id] = f"G{n}"
         out[doc].append(
             SpanRecord(
                 external[doc],
@@ -381,4 +387,10 @@ def _gold(query, params, external, labels) -> dict[int, list[SpanRecord]]:
                 id=f"G{n}",
             )
         )
+    if links:
+        for doc, records in out.items():
+            for record in records:
+                names = links.get(record.label)
+                if names and record.attributes:
+                    record.attributes = _local_links(record.attributes, names, local[doc])
     return out

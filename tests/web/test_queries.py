@@ -86,6 +86,13 @@ def world(app):
         _span(docs[3], amy, labels["alpha"], 1, 2)
         db.session.add(GoldSpan(document_id=first.id, label_id=labels["zeta"].id, start=4, end=9,
                                 text=first.text[4:9], attributes={"a": 1}))  # fmt: skip
+        gold_speaker = GoldSpan(document_id=first.id, label_id=labels["Alpha"].id, start=10,
+                                end=16, text=first.text[10:16], attributes={})  # fmt: skip
+        db.session.add(gold_speaker)
+        db.session.flush()
+        db.session.add(GoldSpan(document_id=first.id, label_id=labels["Alpha"].id, start=20,
+                                end=25, text=first.text[20:25],
+                                attributes={"speaker": gold_speaker.id}))  # fmt: skip
         db.session.add(Assignment(document_id=first.id, user_id=zed.id, project_id=project.id,
                                   status="done"))  # fmt: skip
         db.session.add(Assignment(document_id=first.id, user_id=amy.id, project_id=project.id))
@@ -136,6 +143,8 @@ def test_links_become_local_ids(world, app):
         only_quotes = Selection(annotators=frozenset({"zed"}), labels=frozenset({"Alpha"}))
         quote = next(iter_documents(world["project"], only_quotes)).spans[1]
         assert quote.attributes == {"speaker": "T1", "x": 1}
+        gold = {(g.start, g.end): g for g in first.gold}
+        assert gold[(20, 25)].attributes == {"speaker": gold[(10, 16)].id} == {"speaker": "G2"}
 
 
 def test_filters_done_only_and_listed_documents(world, app):
