@@ -114,7 +114,8 @@ def iter_documents(
         ids = [r[0] for r in rows]
         last = ids[-1]
         params = {"ids": ids} if only is not None else {"first": ids[0], "last": last}
-        allowed = _finished(queries.finished, params) if selection.done_only else None
+        finished = _finished(queries.finished, params)
+        allowed = finished if selection.done_only else None
         external = {r[0]: r[1] for r in rows}
         spans = _span_rows(queries.spans, params)
         answers = _answers(queries.answers, params, external, users, questions, allowed)
@@ -137,6 +138,7 @@ def iter_documents(
                 else (),
                 tuple(answers.get(doc_id, ())),
                 tuple(gold.get(doc_id, ())),
+                tuple(sorted(users[u] for u in finished.get(doc_id, ()))),
             )
 
 
@@ -182,6 +184,8 @@ class _BatchQueries:
         self.finished = select(Assignment.document_id, Assignment.user_id).where(
             in_batch(Assignment.document_id), Assignment.status == "done"
         )
+        if wanted_users is not None:
+            self.finished = self.finished.where(Assignment.user_id.in_(wanted_users))
         self.spans = _span_query(in_batch, wanted_users, wanted_labels, selection.done_only)
         self.answers = (
             select(

@@ -82,3 +82,6 @@ class DocumentRecord:
     spans: tuple[SpanRecord, ...] = ()
     answers: tuple[AnswerRecord, ...] = ()
     gold: tuple[SpanRecord, ...] = ()
+    # Who finished the article (a done assignment), marks or not: an annotator who marked
+    # nothing still votes "nothing here" in majority votes and soft labels. Not written out.
+    annotators: tuple[str, ...] = ()

@@ -3,7 +3,8 @@
 Line keys: ``id, title, outlet, author, url, published, meta, text, spans, answers, gold`` and,
 with ``soft_labels=True``, ``soft_labels = {"annotators": n, "labels": {label: [[start, end,
 fraction], ...]}}``: for each label, runs of characters with the fraction of the document's ``n``
-annotators (distinct names among its spans and answers, gold excluded) whose spans cover them.
+annotators (those who finished the article and anyone with spans or answers; gold excluded)
+whose spans cover them.
 A span is ``{id?, annotator, label, start, end, text, attributes?, note?, guidelines_version?}``
 (keys with empty values are left out). Lines are ASCII-only JSON (other characters escaped),
 exactly as ``json.dumps(document_dict(doc), separators=(",", ":"))`` writes them.
@@ -51,6 +52,7 @@ def soft_label_runs(doc: DocumentRecord, ndigits: int = 4) -> dict[str, Any]:
     """Per-label runs ``[start, end, fraction]`` of annotators covering each character."""
     people = dict.fromkeys(s.annotator for s in doc.spans)
     people.update(dict.fromkeys(a.annotator for a in doc.answers))
+    people.update(dict.fromkeys(doc.annotators))
     n = len(people)
     by_label: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for s in doc.spans:

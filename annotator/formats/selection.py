@@ -29,12 +29,14 @@ def majority_vote(
     documents: Iterable[DocumentRecord], *, min_share: float = 0.5
 ) -> Iterator[DocumentRecord]:
     """Spans marked exactly (same start, end and label) by more than ``min_share`` of the
-    document's annotators (distinct names among its spans and answers): a strict majority, so
-    with two annotators both must agree and with four, three. They become annotator
+    document's annotators (those who finished it, and anyone with spans or answers): a strict
+    majority, so with two annotators both must agree and with four, three. An annotator who
+    finished without marking anything counts as a vote against. They become annotator
     ``"majority"`` spans in place of the raw ones; gold is kept, attributes and notes are
     dropped."""
     for doc in documents:
         people = {s.annotator for s in doc.spans} | {a.annotator for a in doc.answers}
+        people.update(doc.annotators)
         votes = {(s.start, s.end, s.label, s.annotator) for s in doc.spans}
         counts = Counter((a, b, lab) for a, b, lab, _ in votes)
         need = min_share * len(people)
@@ -69,6 +71,7 @@ def filter_annotators(
             doc,
             spans=tuple(s for s in doc.spans if s.annotator in keep),
             answers=tuple(a for a in doc.answers if a.annotator in keep),
+            annotators=tuple(a for a in doc.annotators if a in keep),
         )
 
 

@@ -183,3 +183,11 @@ def test_answers_follow_the_selection(world, app):
         assert [(a.annotator, a.value) for a in answers] == [("zed", "3"), ("amy", "4")]
         done = next(iter_documents(project, Selection(done_only=True))).answers
         assert [a.annotator for a in done] == ["zed"]
+
+
+def test_documents_name_who_finished_them(world, app):
+    with app.app_context():
+        first = next(iter_documents(world["project"]))
+        assert first.annotators == ("zed",)  # amy's assignment is not done
+        only_amy = next(iter_documents(world["project"], Selection(annotators=frozenset({"amy"}))))
+        assert only_amy.annotators == ()

@@ -1,3 +1,4 @@
+import dataclasses
 import json
 
 import pytest
@@ -41,6 +42,9 @@ def test_soft_labels_are_fractions_of_annotators():
     third, two = round(1 / 3, 4), round(2 / 3, 4)
     assert soft["labels"]["L"] == [[0, 3, third], [3, 5, two], [5, 6, third]]
     assert soft["labels"]["M"] == [[8, 10, third]]
+    silent = soft_label_runs(dataclasses.replace(doc, annotators=("x", "quiet")))
+    assert silent["annotators"] == 4  # finished without marking anything: counts in n
+    assert silent["labels"]["M"] == [[8, 10, 0.25]]
 
 
 GOOD = {"id": "d", "text": "hello world", "spans": []}

@@ -55,3 +55,18 @@ def test_filters():
     docs = list(filter_annotators(documents(), ["bob"]))
     assert {s.annotator for d in docs for s in d.spans} == {"bob"}
     assert docs[0].answers == () and len(docs[0].gold) == 1
+
+
+def test_annotators_who_finished_without_marks_vote_against():
+    from annotator.records import DocumentRecord, SpanRecord
+
+    marked = (SpanRecord("d", "a", "L", 0, 2), SpanRecord("d", "b", "L", 0, 2))
+    only_markers = DocumentRecord("d", "ab cd", spans=marked)
+    assert len(next(majority_vote([only_markers])).spans) == 1  # 2 of 2
+    with_silent = DocumentRecord("d", "ab cd", spans=marked, annotators=("a", "b", "c", "e"))
+    assert next(majority_vote([with_silent])).spans == ()  # 2 of 4 is no strict majority
+    three = DocumentRecord("d", "ab cd", spans=marked, annotators=("a", "b", "c"))
+    assert len(next(majority_vote([three])).spans) == 1  # 2 of 3
+    kept = next(filter_annotators([with_silent], {"a", "b", "c"}))
+    assert kept.annotators == ("a", "b", "c")
+    assert len(next(majority_vote([kept])).spans) == 1
