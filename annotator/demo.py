@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from annotator.cli import fail_cleanly
 
@@ -69,4 +70,5 @@ def demo_command(host, port, no_serve):
     if no_serve:
         return
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # Werkzeug's server directly: Flask's app.run() does nothing inside a CLI command.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)

@@ -321,3 +321,40 @@ def test_cli_app_gets_a_secret_on_first_use(tmp_path, monkeypatch):
 def test_make_app_helper_is_isolated(database_url, tmp_path):
     """Sanity check for this module's fixtures: make_app talks to the test database."""
     assert make_app(database_url, str(tmp_path / "i")).config["TESTING"] is True
+
+
+def test_console_script_demo_serves_the_app(tmp_path):
+    """README's first command: ``annotator demo`` sets up the demo and answers on its port."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ)
+    env.pop("ANNOTATOR_TEST_DATABASE_URL", None)
+    env.pop("ANNOTATOR_DATABASE_URL", None)
+    env["ANNOTATOR_INSTANCE_PATH"] = str(tmp_path / "instance")
+    proc = subprocess.Popen(
+        [console_script(), "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as r:
+                    assert r.status == 200
+                    assert b"Log in" in r.read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(proc.communicate(timeout=5)[0]) from None
+                time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(10)
