@@ -62,7 +62,9 @@ def write_doccano_merged(documents: Iterable[DocumentRecord]) -> Iterator[str]:
 
 
 def write_doccano(documents: Iterable[DocumentRecord]) -> Iterator[tuple[str, Iterator[str]]]:
-    """Zip entries ``<annotator>.jsonl``: each annotator's lines for the articles they labelled."""
+    """Zip entries ``<annotator>.jsonl`` in name order (so the zip does not depend on which
+    article an annotator first appears in): each annotator's lines for the articles they
+    labelled."""
     files: dict[str, Any] = {}
     try:
         for doc in documents:
@@ -76,7 +78,7 @@ def write_doccano(documents: Iterable[DocumentRecord]) -> Iterator[tuple[str, It
                         max_size=4 << 20, mode="w+", encoding="utf-8", newline=""
                     )
                 files[who].write(_line(doc, mine))
-        for who in files:
+        for who in sorted(files):
             fh = files[who]
             fh.seek(0)
             yield f"{safe_filename(who)}.jsonl", iter(lambda fh=fh: fh.read(1 << 16), "")

@@ -160,3 +160,19 @@ def test_arbitrary_brat_zips_raise_only_format_error(entries):
 def test_brat_like_text_raises_only_format_error(ann):
     _only_format_errors(parse_ann, ann, document_id="d", annotator="a", text="abcdefgh")
     _only_format_errors(parse_ann, ann, document_id="d", annotator="a")
+
+
+def test_doccano_round_trip_when_annotators_first_appear_in_another_order():
+    """Found by the property above: zip entries follow annotator names, not the article in
+    which each annotator first appears (reading back cannot recover that order)."""
+
+    def claim(doc_id, who):
+        return SpanRecord(doc_id, who, "Claim", 0, 1, "0")
+
+    docs = (
+        DocumentRecord("d_0", "0", spans=(claim("d_0", "bob_2"),)),
+        DocumentRecord("d_1", "0", spans=(claim("d_1", "alice"),)),
+        DocumentRecord("d_2", "0", spans=(claim("d_2", "bob_2"),), gold=(claim("d_2", "gold"),)),
+    )
+    out = b"".join(export("doccano", docs))
+    assert b"".join(export("doccano", read_doccano(out))) == out
