@@ -336,10 +336,7 @@ def _span_records(
     by_db_id = {}
     for n, record in enumerate(records, 1):
         by_db_id[record.id] = record.id = local[n]
-    for record in records:
-        names = links.get(record.label)
-        if names and record.attributes:
-            record.attributes = _local_links(record.attributes, names, by_db_id)
+    _relink(records, links, by_db_id)
     return records
 
 
@@ -349,6 +346,14 @@ def _local_ids(n: int) -> list[str]:
 
 
 _LOCAL_IDS = _local_ids(1000)
+
+
+def _relink(records: list[SpanRecord], links, local: dict[int, str]) -> None:
+    """Rewrite the link attributes of ``records`` from database ids to local ids."""
+    for record in records:
+        names = links.get(record.label)
+        if names and record.attributes:
+            record.attributes = _local_links(record.attributes, names, local)
 
 
 def _local_links(attrs: dict, link_names, local: dict[int, str]) -> dict:
@@ -393,8 +398,5 @@ def _gold(query, params, external, labels, links) -> dict[int, list[SpanRecord]]
         )
     if links:
         for doc, records in out.items():
-            for record in records:
-                names = links.get(record.label)
-                if names and record.attributes:
-                    record.attributes = _local_links(record.attributes, names, local[doc])
+            _relink(records, links, local[doc])
     return out

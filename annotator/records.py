@@ -85,3 +85,10 @@ class DocumentRecord:
     # Who finished the article (a done assignment), marks or not: an annotator who marked
     # nothing still votes "nothing here" in majority votes and soft labels. Not written out.
     annotators: tuple[str, ...] = ()
+
+
+def annotators_of(doc: DocumentRecord) -> set[str]:
+    """A document's annotators: who finished it, and anyone with spans or answers (not gold)."""
+    return (
+        {s.annotator for s in doc.spans} | {a.annotator for a in doc.answers} | set(doc.annotators)
+    )

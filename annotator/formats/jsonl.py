@@ -20,7 +20,7 @@ from typing import Any
 from annotator.formats import _asciijson
 from annotator.formats._common import Source, check_offsets, check_stated, decode, load_bytes
 from annotator.formats.errors import FormatError
-from annotator.records import AnswerRecord, DocumentRecord, SpanRecord
+from annotator.records import AnswerRecord, DocumentRecord, SpanRecord, annotators_of
 
 # ASCII-only output (non-ASCII as \uXXXX): safe in any encoding. The reference encoder;
 # ``write_jsonl`` produces the same bytes through orjson (see ``_asciijson``).
@@ -50,10 +50,7 @@ def span_dict(s: SpanRecord, text: str) -> dict[str, Any]:
 
 def soft_label_runs(doc: DocumentRecord, ndigits: int = 4) -> dict[str, Any]:
     """Per-label runs ``[start, end, fraction]`` of annotators covering each character."""
-    people = dict.fromkeys(s.annotator for s in doc.spans)
-    people.update(dict.fromkeys(a.annotator for a in doc.answers))
-    people.update(dict.fromkeys(doc.annotators))
-    n = len(people)
+    n = len(annotators_of(doc))
     by_label: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for s in doc.spans:
         by_label.setdefault(s.label, {}).setdefault(s.annotator, []).append((s.start, s.end))

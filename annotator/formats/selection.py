@@ -9,7 +9,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 
-from annotator.records import DocumentRecord, SpanRecord
+from annotator.records import DocumentRecord, SpanRecord, annotators_of
 
 MAJORITY = "majority"
 
@@ -35,8 +35,7 @@ def majority_vote(
     ``"majority"`` spans in place of the raw ones; gold is kept, attributes and notes are
     dropped."""
     for doc in documents:
-        people = {s.annotator for s in doc.spans} | {a.annotator for a in doc.answers}
-        people.update(doc.annotators)
+        people = annotators_of(doc)
         votes = {(s.start, s.end, s.label, s.annotator) for s in doc.spans}
         counts = Counter((a, b, lab) for a, b, lab, _ in votes)
         need = min_share * len(people)

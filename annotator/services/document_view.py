@@ -16,6 +16,7 @@ from annotator.models import Assignment, Document, DocumentAnswer, Span, User
 from annotator.services.document_context import DocumentContext
 from annotator.services.errors import Forbidden, NotFound
 from annotator.services.schema_cache import project_schema
+from annotator.services.spans import span_dict
 
 
 @cache
@@ -60,23 +61,8 @@ def _span_rows(document_id: int, user_id: int | None, labels: dict[int, str]):
         rows = _run("all_spans", document_id=document_id)
     else:
         rows = _run("user_spans", document_id=document_id, user_id=user_id)
-    for sid, label_id, start, end, text, attrs, note, source, version, gv, uid in rows:
-        yield (
-            uid,
-            {
-                "id": sid,
-                "label_id": label_id,
-                "label": labels.get(label_id, ""),
-                "start": start,
-                "end": end,
-                "text": text,
-                "attributes": attrs or {},
-                "note": note or "",
-                "source": source,
-                "version": version,
-                "guidelines_version": gv,
-            },
-        )
+    for row in rows:
+        yield row.user_id, span_dict(row, labels.get(row.label_id, ""))
 
 
 def answers_for(user_id: int, document_id: int) -> dict[str, str]:

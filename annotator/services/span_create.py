@@ -9,12 +9,13 @@ which keeps SQLite's write lock held for as little time as possible.
 from __future__ import annotations
 
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
 from annotator.extensions import db
-from annotator.models import Assignment, Span, SpanEvent, User
+from annotator.models import Assignment, Span, User
 from annotator.models.base import utcnow
 from annotator.services.document_context import DocumentContext
 from annotator.services.errors import ServiceError
@@ -27,8 +28,9 @@ from annotator.services.span_rules import (
     is_id,
     require_int,
 )
+from annotator.services.spans import audit, link_checker, span_dict
 
-SPAN_FIELDS = (  # in the order of spans.span_dict, less "label"
+SPAN_FIELDS = (  # what spans.span_dict reads, less the label's name
     "id",
     "label_id",
     "start",
@@ -46,7 +48,6 @@ SPAN_FIELDS = (  # in the order of spans.span_dict, less "label"
 def _statements() -> dict:
     return {
         "insert_span": insert(Span),
-        "insert_event": insert(SpanEvent),
         "start_assignment": update(Assignment)
         .where(
             Assignment.user_id == bindparam("uid"),
@@ -57,7 +58,6 @@ def _statements() -> dict:
         "by_client_key": select(*(getattr(Span, f) for f in SPAN_FIELDS)).where(
             Span.user_id == bindparam("uid"), Span.client_key == bindparam("key")
         ),
-        "owner": select(Span.user_id, Span.document_id).where(Span.id == bindparam("sid")),
     }
 
 
@@ -81,25 +81,7 @@ def replayed_create(user: User, data: dict, labels: dict[int, str]) -> dict | No
     )
     if row is None:
         return None
-    values = dict(zip(SPAN_FIELDS, row, strict=True))
-    return _as_sent(values, labels.get(values["label_id"], ""))
-
-
-def _as_sent(values: dict, label_name: str) -> dict:
-    """The span as ``spans.span_dict`` shapes it."""
-    return {
-        "id": values["id"],
-        "label_id": values["label_id"],
-        "label": label_name,
-        "start": values["start"],
-        "end": values["end"],
-        "text": values["text"],
-        "attributes": values["attributes"] or {},
-        "note": values["note"] or "",
-        "source": values["source"],
-        "version": values["version"],
-        "guidelines_version": values["guidelines_version"],
-    }
+    return span_dict(row, labels.get(row.label_id, ""))
 
 
 def create_span(user: User, context: DocumentContext, data: dict) -> dict:
@@ -124,7 +106,7 @@ def create_span(user: User, context: DocumentContext, data: dict) -> dict:
         "end": end,
         "text": data["text"],
         "attributes": check_attributes(
-            data.get("attributes"), label["attributes"], _link_checker(user.id, context.id)
+            data.get("attributes"), label["attributes"], link_checker(user.id, context.id)
         ),
         "note": check_note(data.get("note")),
         "source": check_source(data.get("source")),
@@ -138,29 +120,11 @@ def create_span(user: User, context: DocumentContext, data: dict) -> dict:
     result = connection.execute(
         statements["insert_span"], {**values, "created_at": now, "updated_at": now}
     )
-    span = _as_sent({**values, "id": result.inserted_primary_key[0]}, label["name"])
-    connection.execute(
-        statements["insert_event"],
-        {
-            "span_id": span["id"],
-            "document_id": context.id,
-            "user_id": user.id,
-            "action": "create",
-            "before": None,
-            "after": span,
-            "at": now,
-        },
-    )
+    span_id = result.inserted_primary_key[0]
+    span = span_dict(SimpleNamespace(**values, id=span_id), label["name"])
+    audit(span_id, context.id, user.id, "create", None, span)
     if context.status == "todo":
         connection.execute(
             statements["start_assignment"], {"uid": user.id, "did": context.id, "now": now}
         )
     return span
-
-
-def _link_checker(user_id: int, document_id: int):
-    def ok(span_id: int) -> bool:
-        owner = db.session.connection().execute(_statements()["owner"], {"sid": span_id}).first()
-        return owner is not None and tuple(owner) == (user_id, document_id)
-
-    return ok

@@ -1,4 +1,5 @@
-"""Creating, updating and deleting an annotator's spans, each with its audit row.
+"""Updating and deleting an annotator's spans, each with its audit row (creating, the hot
+path, is in ``span_create``), and the pieces both share: the span as sent, link checks, audit.
 
 Updates are optimistic: the caller sends the version it saw; a stale version is a 409.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from annotator.extensions import db
 from annotator.models import Document, Label, Span, SpanEvent, User
@@ -49,7 +50,9 @@ def _label(document: Document, label_id: Any) -> Label:
     return label
 
 
-def _link_checker(user_id: int, document_id: int, exclude: int | None = None):
+def link_checker(user_id: int, document_id: int, exclude: int | None = None):
+    """``ok(span_id)``: may a link attribute of this user's span point at ``span_id``?"""
+
     def ok(span_id: int) -> bool:
         if span_id == exclude:
             return False
@@ -86,7 +89,7 @@ def update_span(user: User, span_id: int, data: dict) -> Span:
     check_offsets(document.text, start, end, covered)
     attributes = data.get("attributes", span.attributes)
     attributes = check_attributes(
-        attributes, label.attributes, _link_checker(user.id, document.id, exclude=span.id)
+        attributes, label.attributes, link_checker(user.id, document.id, exclude=span.id)
     )
     note = check_note(data["note"]) if "note" in data else span.note
     values = dict(
@@ -110,7 +113,7 @@ def update_span(user: User, span_id: int, data: dict) -> Span:
         current = own_span(user, span_id)
         raise Conflict(_stale(current), payload={"span": span_dict(current)})
     db.session.refresh(span)
-    _audit(span.id, document.id, user.id, "update", before, span_dict(span, label.name))
+    audit(span.id, document.id, user.id, "update", before, span_dict(span, label.name))
     return span
 
 
@@ -120,7 +123,7 @@ def delete_span(user: User, span_id: int, version: int | None = None) -> None:
         raise Conflict(_stale(span), payload={"span": span_dict(span)})
     before = span_dict(span)
     _unlink(user, span)
-    _audit(span.id, span.document_id, user.id, "delete", before, None)
+    audit(span.id, span.document_id, user.id, "delete", before, None)
     db.session.delete(span)
     db.session.flush()
 
@@ -149,18 +152,20 @@ def _unlink(user: User, target: Span) -> None:
         other.attributes = {k: v for k, v in attrs.items() if k not in linked}
         other.touch()
         db.session.flush()
-        _audit(other.id, other.document_id, user.id, "update", before, span_dict(other))
+        audit(other.id, other.document_id, user.id, "update", before, span_dict(other))
 
 
-def _audit(span_id: int, document_id: int, user_id: int, action: str, before, after) -> None:
+def audit(span_id: int, document_id: int, user_id: int, action: str, before, after) -> None:
     """The audit row written in the same transaction as every span change."""
-    db.session.add(
-        SpanEvent(
-            span_id=span_id,
-            document_id=document_id,
-            user_id=user_id,
-            action=action,
-            before=before,
-            after=after,
-        )
+    db.session.connection().execute(
+        insert(SpanEvent),
+        {
+            "span_id": span_id,
+            "document_id": document_id,
+            "user_id": user_id,
+            "action": action,
+            "before": before,
+            "after": after,
+            "at": utcnow(),
+        },
     )
