@@ -8,18 +8,31 @@ sleeping while the lock is already free. Here a connection takes an exclusive ``
 returns to the pool (after its commit or rollback). Waiters are queued by the kernel and woken
 the moment the lock is released; SQLite's own locking and busy timeout stay in place behind it.
 A process that dies drops its lock with its descriptors. PostgreSQL needs none of this.
+
+Inside one process, writers first queue on a plain lock shared by every engine on the same file.
+Under gevent (``threading.Lock`` is cooperative there) this matters: ``flock`` blocks the whole
+process, so a greenlet that waited on it while another greenlet of the same process held it
+would never let the holder run again.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import threading
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 LOCK = "annotator.writer_lock"
+_process_locks: dict[str, threading.Lock] = {}
+_process_locks_guard = threading.Lock()
+
+
+def _process_lock(path: str) -> threading.Lock:
+    with _process_locks_guard:
+        return _process_locks.setdefault(path, threading.Lock())
 
 
 def install(engine: Engine) -> None:
@@ -28,6 +41,7 @@ def install(engine: Engine) -> None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = os.path.abspath(database) + ".writers"
+    in_process = _process_lock(path)
 
     @event.listens_for(engine, "before_cursor_execute")
     def take(conn, cursor, statement, parameters, context, executemany):
@@ -35,9 +49,18 @@ def install(engine: Engine) -> None:
         if record is None or LOCK in record.info:
             return
         if statement.lstrip()[:7].upper().startswith(WRITES):
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            record.info[LOCK] = fd
+            in_process.acquire()
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                except BaseException:
+                    os.close(fd)
+                    raise
+            except BaseException:
+                in_process.release()
+                raise
+            record.info[LOCK] = (fd, in_process)
 
     @event.listens_for(engine, "checkin")
     def give_back(dbapi_connection, record):
@@ -49,6 +72,8 @@ def install(engine: Engine) -> None:
 
 
 def release(record) -> None:
-    fd = record.info.pop(LOCK, None)
-    if fd is not None:
+    held = record.info.pop(LOCK, None)
+    if held is not None:
+        fd, in_process = held
         os.close(fd)  # closing the descriptor drops its flock
+        in_process.release()

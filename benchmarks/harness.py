@@ -106,9 +106,14 @@ def cli(env: dict, *args: str, stdin: str | None = None) -> str:
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int | None = None, threads: int | None = None):
-    """``gunicorn wsgi:app`` as production runs it: gunicorn.conf.py's settings (threaded
-    workers, a few per core) unless ``workers`` / ``threads`` override them."""
+def gunicorn(
+    env: dict,
+    workers: int | None = None,
+    threads: int | None = None,
+    worker_class: str | None = None,
+):
+    """``gunicorn wsgi:app`` as production runs it: gunicorn.conf.py's settings (a gevent
+    worker per core) unless ``workers`` / ``threads`` / ``worker_class`` override them."""
     port = free_port()
     cmd = [
         sys.executable,
@@ -125,6 +130,8 @@ def gunicorn(env: dict, workers: int | None = None, threads: int | None = None):
         cmd += ["-w", str(workers)]
     if threads:
         cmd += ["--threads", str(threads)]
+    if worker_class:
+        cmd += ["--worker-class", worker_class]
     proc = subprocess.Popen([*cmd, "wsgi:app"], env=env, cwd=ROOT, start_new_session=True)
     try:
         wait_for_port(port)

@@ -238,7 +238,7 @@ def run(args) -> dict:
     with fresh_database(args.database_url) as (url, instance):
         env = environment(url, instance)
         setup(env)
-        with gunicorn(env, args.workers, args.threads) as (port, _):
+        with gunicorn(env, args.workers, args.threads, args.worker_class) as (port, _):
             workdir = Path(instance)
             w1 = w1_import(env, port, workdir, args.articles)
             docs = {name: _assigned(port, name) for name in ANNOTATORS}
@@ -272,6 +272,7 @@ def run(args) -> dict:
             w4 = w4_export(env, port, workdir, w2["ok"])
     return {
         "database": "postgresql" if "postgres" in (args.database_url or "") else "sqlite",
+        "worker_class": args.worker_class or SERVER_DEFAULTS["worker_class"],
         "workers": args.workers or SERVER_DEFAULTS["workers"],
         "threads": args.threads or SERVER_DEFAULTS["threads"],
         "cores": os.cpu_count(),
@@ -286,9 +287,13 @@ def run(args) -> dict:
 
 def print_table(r: dict) -> None:
     w1, w2, w3, w4 = r["W1_import"], r["W2_annotate"], r["W3_read"], r["W4_export"]
+    kind = r["worker_class"]
+    server = f"{r['workers']} {kind} workers" + (
+        f" x {r['threads']} threads" if kind == "gthread" else ""
+    )
     print(
-        f"\nannotator load benchmark — {r['database']}, gunicorn {r['workers']} workers x "
-        f"{r['threads']} threads, {r['cores']} cores, load {r['load_average'][0]:.2f}"
+        f"\nannotator load benchmark — {r['database']}, gunicorn {server}, "
+        f"{r['cores']} cores, load {r['load_average'][0]:.2f}"
     )
     print(f"{'workload':<34}{'figure':>28}")
     rows = [
@@ -323,6 +328,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py")
     parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py")
+    parser.add_argument("--worker-class", default=None, help="default: gunicorn.conf.py")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--spans", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=16)

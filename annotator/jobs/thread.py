@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 import traceback
 import uuid
 from collections import OrderedDict
@@ -82,6 +83,14 @@ class ThreadQueue:
         with self._lock:
             self._jobs[job_id].update(fields)
 
+    def _progress(self, job_id: str, fraction: float) -> None:
+        self._update(job_id, progress=fraction)
+        # Under gunicorn's gevent workers this thread is a greenlet sharing the worker with its
+        # requests: at each progress report a CPU-bound job lets the waiting ones run. A sleep
+        # of 0 would not do (the event loop would not look for ready sockets); 1 ms does, and
+        # with real threads costs no more than that.
+        time.sleep(0.001)
+
     def _forget_old(self) -> None:
         with self._lock:
             done = [k for k, v in self._jobs.items() if v["state"] in (FINISHED, FAILED)]
@@ -92,7 +101,7 @@ class ThreadQueue:
         while True:
             job_id, func, args, kwargs = self._queue.get()
             self._update(job_id, state=RUNNING)
-            token = _thread_reporter.set(lambda f, j=job_id: self._update(j, progress=f))
+            token = _thread_reporter.set(lambda f, j=job_id: self._progress(j, f))
             try:
                 result = func(*args, **kwargs)
             except BaseException as exc:  # noqa: BLE001 - a failing job must not kill the worker

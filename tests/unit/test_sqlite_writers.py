@@ -87,3 +87,65 @@ def test_postgres_and_memory_databases_are_left_alone():
     with memory.connect() as conn:
         conn.execute(text("CREATE TABLE t (n INTEGER)"))
         assert not _holds_lock(conn)
+
+
+GREENLETS = """
+from gevent import monkey
+
+monkey.patch_all()
+
+import sys
+
+import gevent
+from sqlalchemy import create_engine, text
+
+from annotator import sqlite_writers
+
+url = "sqlite:///" + sys.argv[1]
+# Two engines on one file, as the web app and a background job's own app would have.
+web, job = (create_engine(url, connect_args={"timeout": 0}) for _ in range(2))
+for engine in (web, job):
+    sqlite_writers.install(engine)
+with web.begin() as conn:
+    conn.execute(text("CREATE TABLE t (n INTEGER)"))
+order = []
+
+
+def holder():
+    with job.connect() as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+        gevent.sleep(0.2)  # yields to the other greenlet while holding the write lock
+        order.append("holder commits")
+        conn.commit()
+
+
+def waiter():
+    gevent.sleep(0.05)
+    with web.connect() as conn:
+        conn.execute(text("INSERT INTO t VALUES (2)"))
+        order.append("waiter wrote")
+        conn.commit()
+
+
+gevent.joinall([gevent.spawn(holder), gevent.spawn(waiter)], raise_error=True)
+print(order)
+"""
+
+
+def test_greenlets_of_one_process_wait_their_turn_without_deadlock(tmp_path):
+    # flock blocks the whole process: a greenlet waiting in it while another greenlet of the
+    # same process held the lock would hang forever. The in-process lock queues it
+    # cooperatively instead.
+    import subprocess
+    import sys
+
+    script = tmp_path / "greenlets.py"
+    script.write_text(GREENLETS)
+    result = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "g.sqlite")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['holder commits', 'waiter wrote']"

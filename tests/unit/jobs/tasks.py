@@ -26,3 +26,17 @@ def wait_at_half():
 
 def boom():
     raise RuntimeError("broken on purpose")
+
+
+def busy_steps(n, seconds_each):
+    """CPU-bound work in ``n`` steps with a progress report after each; returns (start, end)."""
+    import time
+
+    hook = progress_callback()
+    start = time.perf_counter()
+    for i in range(1, n + 1):
+        until = time.perf_counter() + seconds_each
+        while time.perf_counter() < until:
+            pass
+        hook(i, n)
+    return start, time.perf_counter()

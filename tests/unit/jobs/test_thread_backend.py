@@ -93,3 +93,50 @@ def test_module_level_default_is_thread_backend():
     job_id = jobs.submit("annotator.jobs.base.clamp", 3)
     jobs.get_queue().join(timeout=10)
     assert jobs.status(job_id)["result"] == 1.0
+
+
+GEVENT_SCRIPT = """
+from gevent import monkey
+
+monkey.patch_all()
+
+import sys
+import time
+
+import gevent
+
+sys.path.insert(0, sys.argv[1])
+from annotator.jobs import ThreadQueue
+
+queue = ThreadQueue(("tests.unit.jobs.",))
+ticks = []
+
+
+def ticker():  # stands for the requests a gevent worker serves beside the job
+    while True:
+        ticks.append(time.perf_counter())
+        gevent.sleep(0.001)
+
+
+background = gevent.spawn(ticker)
+job = queue.submit("tests.unit.jobs.tasks.busy_steps", 5, 0.05)
+queue.join(timeout=20)
+background.kill()
+start, end = queue.status(job)["result"]
+print(sum(start < t < end for t in ticks))
+"""
+
+
+def test_under_gevent_a_cpu_bound_job_lets_requests_run_at_each_progress_report(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "gevent_job.py"
+    script.write_text(GEVENT_SCRIPT)
+    root = str(Path(__file__).resolve().parents[3])
+    result = subprocess.run(
+        [sys.executable, str(script), root], capture_output=True, text=True, timeout=60, cwd=root
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) >= 4  # the other greenlet ran between the job's steps
