@@ -37,9 +37,11 @@ def build_app(test_config: dict | None = None) -> Flask:
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
     from annotator import converters, json_provider
+    from annotator.auth import cookie_session
 
     converters.init_app(app)
     json_provider.init_app(app)
+    cookie_session.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -38,9 +38,10 @@ def _document(document_id: int):
 @bp.get("/documents/<int:document_id>")
 @login_required
 def get_document(document_id: int):
-    context = document_context(current_user, document_id, assigned=False)  # payload checks
+    user = current_user._get_current_object()  # read many times below: resolve the proxy once
+    context = document_context(user, document_id, assigned=False)  # payload checks
     annotator = request.args.get("annotator") or None
-    return jsonify(document_payload(current_user, context, annotator))
+    return jsonify(document_payload(user, context, annotator))
 
 
 @bp.post("/documents/<int:document_id>/spans")

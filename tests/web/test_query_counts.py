@@ -12,7 +12,7 @@ from annotator.extensions import db
 from tests.factories import make_world
 
 CREATE_MAX = 5
-READ_MAX = 4
+READ_MAX = 3
 
 
 @pytest.fixture
