@@ -38,10 +38,12 @@ def build_app(test_config: dict | None = None) -> Flask:
 
     from annotator import converters, json_provider
     from annotator.auth import cookie_session
+    from annotator.services import read_connection
 
     converters.init_app(app)
     json_provider.init_app(app)
     cookie_session.init_app(app)
+    read_connection.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select
 
 from annotator.extensions import db
 from annotator.models import User
+from annotator.services.read_connection import read_connection
 
 
 class SessionUser(UserMixin):
@@ -44,5 +45,5 @@ def load_session_user(user_id: str) -> SessionUser | None:
     """Flask-Login's user loader: the id stored in the session cookie, or None."""
     if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 10:
         return None
-    row = db.session.connection().execute(_statement(), {"id": int(user_id)}).first()
+    row = read_connection().execute(_statement(), {"id": int(user_id)}).first()
     return SessionUser(*row) if row is not None else None

@@ -13,9 +13,9 @@ from functools import cache
 
 from sqlalchemy import and_, bindparam, select
 
-from annotator.extensions import db
 from annotator.models import Assignment, Document, Membership, Project, User
 from annotator.services.errors import Forbidden, NotFound
+from annotator.services.read_connection import read_connection
 
 
 @dataclass(slots=True, frozen=True)
@@ -89,7 +89,7 @@ def document_context(user: User, document_id: int, *, assigned: bool = True) -> 
     """The article as ``user`` may see it. NotFound if it does not exist; Forbidden if the user
     is not in its project or (with ``assigned``) is an annotator it is not assigned to."""
     row = (
-        db.session.connection()
+        read_connection()
         .execute(_statement(), {"uid": user.id, "document_id": document_id})
         .first()
     )

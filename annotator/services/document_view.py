@@ -17,6 +17,7 @@ from annotator.extensions import db
 from annotator.models import Assignment, Document, DocumentAnswer, Span, User
 from annotator.services.document_context import DocumentContext
 from annotator.services.errors import Forbidden, NotFound
+from annotator.services.read_connection import read_connection
 from annotator.services.schema_cache import project_schema
 from annotator.services.spans import span_dict
 
@@ -62,7 +63,7 @@ def _statements() -> dict:
 
 
 def _run(name: str, **params):
-    return db.session.connection().execute(_statements()[name], params)
+    return read_connection().execute(_statements()[name], params)
 
 
 def spans_and_answers(user_id: int, document_id: int, labels: dict[int, str]):

@@ -2,8 +2,8 @@
 
 The counts must not grow with the number of spans (no N+1). Create: the user, the article
 with its project, membership and assignment (one join), the span and its audit row, plus the
-assignment's start on the first span. Read: the user, that join, the spans and the answers;
-the label schema comes from the per-process cache."""
+assignment's start on the first span. Read: the user, that join, and the spans with the
+answers (one UNION ALL); the label schema comes from the per-process cache."""
 
 import pytest
 from sqlalchemy import event

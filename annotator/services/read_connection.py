@@ -1,0 +1,35 @@
+"""One Core connection per request for the hottest reads: the logged-in user, the article's
+context and the annotate page's data.
+
+These reads need no ORM session, and creating one per request, checking its connection out
+and closing it again was a fifth of an article read. The connection is opened on first use and
+closed when the request ends. It sees committed data only, so only reads that start a request
+use it; anything that reads back its own writes stays on ``db.session``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from sqlalchemy.engine import Connection
+
+from annotator.extensions import db
+
+_KEY = "_annotator_read_connection"
+
+
+def read_connection() -> Connection:
+    connection = g.get(_KEY)
+    if connection is None:
+        connection = db.engine.connect()
+        setattr(g, _KEY, connection)
+    return connection
+
+
+def _close(_exc: BaseException | None = None) -> None:
+    connection = g.pop(_KEY, None)
+    if connection is not None:
+        connection.close()
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(_close)
