@@ -5,6 +5,10 @@ These reads need no ORM session, and creating one per request, checking its conn
 and closing it again was a fifth of an article read. The connection is opened on first use and
 closed when the request ends. It sees committed data only, so only reads that start a request
 use it; anything that reads back its own writes stays on ``db.session``.
+
+That is SQLite, where a connection is a cheap handle in this process. On PostgreSQL a second
+connection costs round trips (its transaction's start, its reset on return to the pool) that a
+span save would pay on top of the session's: there the session's own connection is used.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ _KEY = "_annotator_read_connection"
 def read_connection() -> Connection:
     connection = g.get(_KEY)
     if connection is None:
-        connection = db.engine.connect()
+        engine = db.engine
+        if engine.dialect.name != "sqlite":
+            return db.session.connection()
+        connection = engine.connect()
         setattr(g, _KEY, connection)
     return connection
 
