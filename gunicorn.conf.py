@@ -2,9 +2,9 @@
 
 One gevent worker per core. A worker serves many keep-alive browser connections on one thread,
 switching between them only where a request waits (socket, PostgreSQL), so the requests of
-this CPU-bound app never contend for the GIL. Measured on 2 cores against threaded workers
-(README, "Performance"): 2x the span saves and 1.4x the article reads per second, because
-threads spent a third of every request handing the GIL to one another around SQLite calls.
+this CPU-bound app never contend for the GIL. Measured on 2 cores with the same code, an article
+read cost 1.0-1.1 ms of server CPU here against 1.2-1.5 ms with threaded workers, whose threads
+hand the GIL to one another around every SQLite call (README, "Performance").
 
 Set ANNOTATOR_WORKER_CLASS=gthread for threaded workers instead (ANNOTATOR_THREADS each),
 e.g. when long CPU-bound pages must not hold up the other connections of their worker.
