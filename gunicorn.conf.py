@@ -28,7 +28,7 @@ def post_request(worker, req, environ, resp):
     Without this, a keep-alive client whose next request is already waiting is served again
     at once, and the worker's other connections wait: p99 read latency was 40-60 ms with it
     missing and 8-10 ms with it."""
-    if worker_class == "gevent":
+    if worker.cfg.worker_class_str == "gevent":
         import gevent
 
         gevent.sleep(0)

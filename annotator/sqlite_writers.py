@@ -50,14 +50,13 @@ def install(engine: Engine) -> None:
             return
         if statement.lstrip()[:7].upper().startswith(WRITES):
             in_process.acquire()
+            fd = None
             try:
                 fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX)
-                except BaseException:
-                    os.close(fd)
-                    raise
+                fcntl.flock(fd, fcntl.LOCK_EX)
             except BaseException:
+                if fd is not None:
+                    os.close(fd)
                 in_process.release()
                 raise
             record.info[LOCK] = (fd, in_process)

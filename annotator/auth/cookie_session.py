@@ -14,15 +14,14 @@ from itsdangerous import URLSafeTimedSerializer
 
 
 class CachedSerializerSessionInterface(SecureCookieSessionInterface):
-    def __init__(self) -> None:
-        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+    _cached: tuple[tuple, URLSafeTimedSerializer | None] = ((), None)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        serializer = self._serializers.get(keys)
-        if serializer is None:
+        cached_keys, serializer = self._cached
+        if serializer is None or cached_keys != keys:
             serializer = super().get_signing_serializer(app)
-            self._serializers = {keys: serializer}  # only the current key set is kept
+            self._cached = (keys, serializer)  # one assignment: safe across threads
         return serializer
 
 

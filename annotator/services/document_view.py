@@ -1,7 +1,7 @@
 """The annotate page's data: an article, the project's schema and the viewer's (or, for leads,
 another annotator's) spans — built with a fixed, small number of queries.
 
-Statements are built once and run on the session's connection (SQLAlchemy Core): this is the
+Statements are built once and run on the request's read connection (SQLAlchemy Core): this is the
 hottest read in the app, and ORM entities would only be turned back into dicts. One annotator's
 spans and answers come back from a single statement (a UNION ALL; answer rows carry a question
 id, span rows do not).
