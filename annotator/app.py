@@ -38,7 +38,7 @@ def build_app(test_config: dict | None = None) -> Flask:
 
     from annotator import converters, json_provider
     from annotator.auth import cookie_session
-    from annotator.services import read_connection
+    from annotator.services.annotation import read_connection
 
     converters.init_app(app)
     json_provider.init_app(app)

@@ -67,7 +67,7 @@ def init_db_command():
 def create_user_command(name, admin, password_stdin):
     """Create a user account."""
     from annotator.extensions import db
-    from annotator.services.users import create_user
+    from annotator.services.accounts.users import create_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -88,8 +88,8 @@ def create_user_command(name, admin, password_stdin):
 def create_project_command(name, preset, lead_name, per_doc):
     """Create a project from a preset with USER as its lead."""
     from annotator.extensions import db
-    from annotator.services.projects import create_project
-    from annotator.services.users import get_user
+    from annotator.services.accounts.users import get_user
+    from annotator.services.projects.projects import create_project
 
     project = create_project(name, preset=preset, lead=get_user(lead_name), per_doc=per_doc)
     db.session.commit()
@@ -103,8 +103,8 @@ def create_project_command(name, preset, lead_name, per_doc):
 def add_member_command(project, username, role):
     """Add USERNAME to PROJECT (name or id) as annotator or lead."""
     from annotator.extensions import db
-    from annotator.services.projects import add_member, get_project
-    from annotator.services.users import get_user
+    from annotator.services.accounts.users import get_user
+    from annotator.services.projects.projects import add_member, get_project
 
     add_member(get_project(project), get_user(username), role)
     db.session.commit()
@@ -119,8 +119,8 @@ def import_command(project, files):
     from flask import current_app
 
     from annotator.extensions import db
-    from annotator.services.importing import import_files
-    from annotator.services.projects import get_project
+    from annotator.services.projects.projects import get_project
+    from annotator.services.transfer.importing import import_files
 
     target = get_project(project)
     began = time.perf_counter()  # the whole import: reading, checking, inserting, committing
@@ -164,8 +164,8 @@ def import_command(project, files):
 def assign_command(project, per_doc):
     """Give every article in PROJECT to k annotators, balancing workloads."""
     from annotator.extensions import db
-    from annotator.services.assigning import assign
-    from annotator.services.projects import get_project
+    from annotator.services.projects.assigning import assign
+    from annotator.services.projects.projects import get_project
 
     target = get_project(project)
     if per_doc:

@@ -25,10 +25,10 @@ def build_demo() -> dict:
     """Create (or complete) the demo users, project, articles and assignments. Idempotent."""
     from annotator.extensions import db
     from annotator.models import Project, User
-    from annotator.services.assigning import assign
-    from annotator.services.importing import import_files
-    from annotator.services.projects import add_member, create_project
-    from annotator.services.users import create_user
+    from annotator.services.accounts.users import create_user
+    from annotator.services.projects.assigning import assign
+    from annotator.services.projects.projects import add_member, create_project
+    from annotator.services.transfer.importing import import_files
 
     users = {}
     for name, password, _ in DEMO_USERS:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from annotator.services.access import load_project
 from annotator.services.errors import ServiceError
+from annotator.services.projects.access import load_project
 
 
 def project_or_abort(project_id: int, *, lead: bool = False):

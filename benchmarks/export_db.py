@@ -2,9 +2,9 @@
 
 Fills a fresh database (the app's schema) with the seeded synthetic documents of
 ``benchmarks/export.py``, then streams the project out as the CLI and the download do
-(``services.exporting.stream``: rows -> records -> JSONL writer) to a file, in a fresh process
-per run. Prints spans/s by wall clock and per CPU second (``time.process_time``) and memory at
-25% / 50% / 100% of the spans, then best and median over the runs. Target: >= 200,000 spans/s.
+(``services.transfer.exporting.stream``: rows -> records -> JSONL writer) to a file, in a fresh
+process per run. Prints spans/s by wall clock and per CPU second (``time.process_time``) and memory
+at 25% / 50% / 100% of the spans, then best and median over the runs. Target: >= 200,000 spans/s.
 
     python benchmarks/export_db.py [--spans N] [--runs 3] [--db PATH]
 
@@ -110,11 +110,11 @@ def fill(path: str, n_spans: int) -> int:
 
 
 def export_once(path: str, n_spans: int, out: str) -> dict:
-    """One timed export of project 1 through ``services.exporting.stream``; prints memory at
-    25% / 50% / 100% of ``n_spans`` and returns the figures."""
+    """One timed export of project 1 through ``services.transfer.exporting.stream``; prints
+    memory at 25% / 50% / 100% of ``n_spans`` and returns the figures."""
     from annotator.extensions import db
     from annotator.models import Project
-    from annotator.services import exporting
+    from annotator.services.transfer import exporting
 
     state = {"spans": 0, "docs": 0}
     read = exporting.iter_documents

@@ -63,7 +63,7 @@ def synthetic_spans(text: str, n: int, rng: random.Random) -> list[tuple[int, in
 
 
 def seed(app, chars: int, n_spans: int) -> tuple[int, int]:
-    from annotator.services.assigning import assign
+    from annotator.services.projects.assigning import assign
     from tests.factories import make_document, make_project, make_user
 
     rng = random.Random(20)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from annotator.extensions import db
 from annotator.models import Document, Project, User
-from annotator.services.article_files import normalise_text, text_sha256
-from annotator.services.document_context import document_context
-from annotator.services.projects import add_member, create_project
-from annotator.services.span_create import create_span
-from annotator.services.users import create_user
+from annotator.services.accounts.users import create_user
+from annotator.services.annotation.document_context import document_context
+from annotator.services.annotation.span_create import create_span
+from annotator.services.projects.projects import add_member, create_project
+from annotator.services.transfer.article_files import normalise_text, text_sha256
 from tests.conftest import TEST_PASSWORD
 
 
@@ -71,7 +71,7 @@ def make_world() -> dict:
     doc = make_document(
         project, "Leaders 🤝 met in Geneva. “A new chapter,” they said.", external_id="geneva"
     )
-    from annotator.services.assigning import assign
+    from annotator.services.projects.assigning import assign
 
     assign(project)
     db.session.commit()

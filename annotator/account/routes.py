@@ -10,8 +10,8 @@ from wtforms.validators import DataRequired, Length
 
 from annotator.extensions import db
 from annotator.projects.forms import ActionForm
+from annotator.services.accounts.tokens import create_token, revoke_token, tokens_of
 from annotator.services.errors import ServiceError
-from annotator.services.tokens import create_token, revoke_token, tokens_of
 
 bp = Blueprint("account", __name__, url_prefix="/settings")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from annotator.services.access import is_lead
-from annotator.services.documents import document_for
-from annotator.services.guidelines import render_guidelines
-from annotator.services.progress import next_document
+from annotator.services.annotation.documents import document_for
+from annotator.services.projects.access import is_lead
+from annotator.services.projects.guidelines import render_guidelines
+from annotator.services.projects.progress import next_document
 from annotator.viewhelpers import project_or_abort
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")

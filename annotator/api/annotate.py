@@ -8,16 +8,16 @@ from sqlalchemy.exc import IntegrityError
 
 from annotator.api import bp
 from annotator.extensions import db
-from annotator.services.access import load_project
-from annotator.services.document_context import document_context
-from annotator.services.document_view import document_payload, load_document
-from annotator.services.documents import document_for
+from annotator.services.annotation.document_context import document_context
+from annotator.services.annotation.document_view import document_payload, load_document
+from annotator.services.annotation.documents import document_for
+from annotator.services.annotation.span_create import create_span, replayed_create
+from annotator.services.annotation.spans import delete_span, own_span, span_dict, update_span
+from annotator.services.annotation.workflow import add_time, answer_question, set_status
 from annotator.services.errors import ServiceError
-from annotator.services.progress import next_document
-from annotator.services.schema_cache import project_schema
-from annotator.services.span_create import create_span, replayed_create
-from annotator.services.spans import delete_span, own_span, span_dict, update_span
-from annotator.services.workflow import add_time, answer_question, set_status
+from annotator.services.projects.access import load_project
+from annotator.services.projects.progress import next_document
+from annotator.services.projects.schema_cache import project_schema
 
 
 def json_body() -> dict:

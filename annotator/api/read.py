@@ -14,9 +14,9 @@ from annotator.api import bp
 from annotator.extensions import db
 from annotator.models import Assignment, Document
 from annotator.queries import Selection, iter_documents
-from annotator.services.access import is_lead, load_project, visible_projects
 from annotator.services.errors import ServiceError
-from annotator.services.exporting import ExportRequest, filename, media_type, stream
+from annotator.services.projects.access import is_lead, load_project, visible_projects
+from annotator.services.transfer.exporting import ExportRequest, filename, media_type, stream
 
 MAX_PAGE = 500
 
@@ -130,7 +130,7 @@ def export_project(project_id: int):
 @bp.get("/projects/<int:project_id>/agreement")
 @login_required
 def agreement(project_id: int):
-    from annotator.services.agreement import report_for
+    from annotator.services.analysis.agreement import report_for
 
     project, _ = load_project(current_user, project_id, lead=True)
     report = report_for(project, n_boot=_int_arg("bootstrap", 500, 0, 5000))

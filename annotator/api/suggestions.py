@@ -9,11 +9,11 @@ from sqlalchemy import select
 from annotator.api import bp
 from annotator.extensions import db
 from annotator.models import Label, Span
-from annotator.services.access import load_project
-from annotator.services.document_view import load_document
-from annotator.services.documents import document_for
+from annotator.services.analysis.training import latest_model
+from annotator.services.annotation.document_view import load_document
+from annotator.services.annotation.documents import document_for
 from annotator.services.errors import Forbidden
-from annotator.services.training import latest_model
+from annotator.services.projects.access import load_project
 
 _models: dict[tuple[int, str], object] = {}  # (project, model file) -> loaded model, per process
 

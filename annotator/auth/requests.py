@@ -24,7 +24,7 @@ def init_app(app) -> None:
         raw = bearer_token()
         if raw is None or not req.path.startswith("/api/"):
             return None
-        from annotator.services.tokens import user_for_token
+        from annotator.services.accounts.tokens import user_for_token
 
         user = user_for_token(raw)
         if user is not None:

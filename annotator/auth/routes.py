@@ -13,8 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from annotator.auth.forms import CreateUserForm, LoginForm, RegisterForm
 from annotator.extensions import db, limiter
 from annotator.models import User
+from annotator.services.accounts.users import create_user
 from annotator.services.errors import ServiceError
-from annotator.services.users import create_user
 
 bp = Blueprint("auth", __name__)
 

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 
 from annotator.extensions import db
 from annotator.models import User
-from annotator.services.read_connection import read_connection
+from annotator.services.annotation.read_connection import read_connection
 
 
 class SessionUser(UserMixin):

@@ -23,10 +23,10 @@ def adjudicate_command(project, min_votes, match):
 
     Running it again adds nothing twice and never re-adds gold a curator rejected.
     """
+    from annotator.adjudication import MergeRule
     from annotator.extensions import db
-    from annotator.services.adjudication import MergeRule
-    from annotator.services.gold_merge import run_merge
-    from annotator.services.projects import get_project
+    from annotator.services.curation.gold_merge import run_merge
+    from annotator.services.projects.projects import get_project
 
     summary = run_merge(None, get_project(project), MergeRule(min_votes=min_votes, match=match))
     db.session.commit()

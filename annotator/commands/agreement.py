@@ -19,8 +19,8 @@ def _fmt(value) -> str:
 @click.option("--bootstrap", default=500, show_default=True, type=click.IntRange(0, 10000))
 def agreement_command(project, as_json, bootstrap):
     """Inter-annotator agreement for PROJECT."""
-    from annotator.services.agreement import report_for
-    from annotator.services.projects import get_project
+    from annotator.services.analysis.agreement import report_for
+    from annotator.services.projects.projects import get_project
 
     report = report_for(get_project(project), n_boot=bootstrap)
     report.pop("document_ids", None)

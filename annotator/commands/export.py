@@ -29,8 +29,8 @@ def export_command(
     project, fmt, content, output, labels, annotators, done_only, soft_labels, bundle
 ):
     """Export PROJECT's annotations to a file, streaming."""
-    from annotator.services.exporting import ExportRequest, Tally, stream
-    from annotator.services.projects import get_project
+    from annotator.services.projects.projects import get_project
+    from annotator.services.transfer.exporting import ExportRequest, Tally, stream
 
     target = get_project(project)
     request = ExportRequest(
@@ -68,8 +68,11 @@ def export_command(
 def import_annotations_command(project, files, fmt, annotator):
     """Import articles WITH annotations from another tool into PROJECT (all or nothing)."""
     from annotator.extensions import db
-    from annotator.services.annotation_import import import_annotations, read_annotation_files
-    from annotator.services.projects import get_project
+    from annotator.services.projects.projects import get_project
+    from annotator.services.transfer.annotation_import import (
+        import_annotations,
+        read_annotation_files,
+    )
 
     target = get_project(project)
     documents = read_annotation_files(fmt, files, annotator=annotator)

@@ -55,8 +55,8 @@ def print_metrics(metrics: dict | None) -> None:
 @click.option("--folds", type=click.IntRange(2, 10), default=5, show_default=True)
 def train_command(project, level, folds):
     """Train and cross-validate a baseline classifier on PROJECT's annotations."""
-    from annotator.services.projects import get_project
-    from annotator.services.training import create_run, execute_run
+    from annotator.services.analysis.training import create_run, execute_run
+    from annotator.services.projects.projects import get_project
 
     target = get_project(project)
     run = create_run(target, None, level, folds)

@@ -10,9 +10,7 @@ from flask_login import current_user, login_required
 from annotator.api import bp
 from annotator.curation.data import curation_payload, queue
 from annotator.extensions import db
-from annotator.services.access import load_project
-from annotator.services.errors import NotFound, ServiceError
-from annotator.services.gold import (
+from annotator.services.curation.gold import (
     accept_span,
     delete_gold,
     gold_dict,
@@ -22,7 +20,9 @@ from annotator.services.gold import (
     set_gold_answer,
     update_gold,
 )
-from annotator.services.gold_merge import parse_rule, run_merge
+from annotator.services.curation.gold_merge import parse_rule, run_merge
+from annotator.services.errors import NotFound, ServiceError
+from annotator.services.projects.access import load_project
 
 C = "/curation"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL

@@ -18,15 +18,15 @@ from annotator.models import (
     Project,
     User,
 )
-from annotator.services.document_context import document_context
-from annotator.services.document_view import document_payload
-from annotator.services.gold import curation_status, gold_answers, gold_dict
+from annotator.services.annotation.document_context import document_context
+from annotator.services.annotation.document_view import document_payload
+from annotator.services.curation.gold import curation_status, gold_answers, gold_dict
 
 
 def queue(project: Project) -> list[dict]:
     """Every article with its disagreement, gold count and curation status: uncurated articles
     first, most disagreement first (articles without a figure after those with one)."""
-    from annotator.services.agreement import report_for
+    from annotator.services.analysis.agreement import report_for
 
     report = report_for(project, n_boot=0)
     figures = {r["document_id"]: r for r in report.get("per_document", [])}

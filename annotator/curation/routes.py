@@ -10,9 +10,9 @@ from annotator.curation.data import neighbours
 from annotator.curation.data import queue as build_queue
 from annotator.extensions import db
 from annotator.navigation import add_project_link
-from annotator.services.documents import document_for
+from annotator.services.annotation.documents import document_for
+from annotator.services.curation.gold_merge import parse_rule, run_merge
 from annotator.services.errors import ServiceError
-from annotator.services.gold_merge import parse_rule, run_merge
 from annotator.viewhelpers import project_or_abort
 
 bp = Blueprint("curation", __name__, url_prefix="/projects")

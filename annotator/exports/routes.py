@@ -8,8 +8,8 @@ from flask_login import login_required
 from annotator.formats import WRITERS
 from annotator.navigation import add_project_link
 from annotator.queries import label_records
-from annotator.services.exporting import CONTENTS
-from annotator.services.projects import members
+from annotator.services.projects.projects import members
+from annotator.services.transfer.exporting import CONTENTS
 from annotator.viewhelpers import project_or_abort
 
 bp = Blueprint("exports", __name__, url_prefix="/projects")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from annotator.services.access import can_create_projects, is_lead, visible_projects
-from annotator.services.progress import annotator_progress, progress_for_user
+from annotator.services.projects.access import can_create_projects, is_lead, visible_projects
+from annotator.services.projects.progress import annotator_progress, progress_for_user
 
 bp = Blueprint("home", __name__)
 

@@ -11,9 +11,9 @@ from annotator.extensions import db
 from annotator.models import ModelRun
 from annotator.navigation import add_project_link
 from annotator.projects.forms import ActionForm
-from annotator.services.access import load_project
-from annotator.services.agreement import report_for
-from annotator.services.training import start_run
+from annotator.services.analysis.agreement import report_for
+from annotator.services.analysis.training import start_run
+from annotator.services.projects.access import load_project
 from annotator.viewhelpers import project_or_abort
 
 bp = Blueprint("modeling", __name__, url_prefix="/projects")

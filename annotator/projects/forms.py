@@ -12,7 +12,7 @@ from wtforms.validators import (
     Regexp,
 )
 
-from annotator.services.presets import PRESETS
+from annotator.services.projects.presets import PRESETS
 
 
 class NewProjectForm(FlaskForm):

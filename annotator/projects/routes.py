@@ -10,12 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from annotator.extensions import db
 from annotator.models import Assignment, Document
 from annotator.projects.forms import ActionForm, ImportForm, NewProjectForm, ProjectForm
-from annotator.services import progress as progress_service
-from annotator.services.access import can_create_projects, is_lead
-from annotator.services.assigning import assign
 from annotator.services.errors import ServiceError
-from annotator.services.importing import import_files
-from annotator.services.projects import create_project, members, update_guidelines
+from annotator.services.projects import progress as progress_service
+from annotator.services.projects.access import can_create_projects, is_lead
+from annotator.services.projects.assigning import assign
+from annotator.services.projects.projects import create_project, members, update_guidelines
+from annotator.services.transfer.importing import import_files
 from annotator.viewhelpers import project_or_abort
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")

@@ -9,8 +9,9 @@ from annotator.extensions import db
 from annotator.models import DocumentQuestion, Label, User
 from annotator.projects.forms import ActionForm, LabelForm, MemberForm, QuestionForm
 from annotator.projects.routes import bp
+from annotator.services.accounts.users import get_user
 from annotator.services.errors import ServiceError
-from annotator.services.projects import (
+from annotator.services.projects.projects import (
     add_member,
     delete_label,
     members,
@@ -18,8 +19,7 @@ from annotator.services.projects import (
     save_label,
     save_question,
 )
-from annotator.services.schema import format_attributes, parse_attributes
-from annotator.services.users import get_user
+from annotator.services.projects.schema import format_attributes, parse_attributes
 from annotator.viewhelpers import project_or_abort
 
 

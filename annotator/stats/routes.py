@@ -6,8 +6,8 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from annotator.navigation import add_project_link
-from annotator.services.agreement import report_for
-from annotator.services.progress import annotator_progress
+from annotator.services.analysis.agreement import report_for
+from annotator.services.projects.progress import annotator_progress
 from annotator.stats.heatmap import cells
 from annotator.viewhelpers import project_or_abort
 

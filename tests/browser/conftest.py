@@ -75,7 +75,7 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def _seeded(live_server):
     """Users, project and articles, created once (password hashing is slow)."""
-    from annotator.services.assigning import assign
+    from annotator.services.projects.assigning import assign
     from tests.factories import make_document, make_project, make_user
 
     with live_server.db():

@@ -9,8 +9,8 @@ from sqlalchemy import delete, select
 
 from annotator.extensions import db
 from annotator.models import Document, Label, Project, Span, SpanEvent, User
-from annotator.services.assigning import assign
-from annotator.services.training import create_run, execute_run
+from annotator.services.analysis.training import create_run, execute_run
+from annotator.services.projects.assigning import assign
 from tests.browser.helpers import open_article, wait_saved
 from tests.factories import make_document, make_project, make_span, make_user
 

@@ -6,9 +6,14 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Document, Project, Span
-from annotator.services.assigning import assign
-from annotator.services.projects import add_member, create_project, save_label, save_question
-from annotator.services.users import get_user
+from annotator.services.accounts.users import get_user
+from annotator.services.projects.assigning import assign
+from annotator.services.projects.projects import (
+    add_member,
+    create_project,
+    save_label,
+    save_question,
+)
 from tests.browser.helpers import open_article
 from tests.factories import make_document
 

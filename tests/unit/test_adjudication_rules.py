@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.adjudication import MergeRule, merge_attributes, merge_document
 from annotator.records import AnswerRecord, SpanRecord
-from annotator.services.adjudication import MergeRule, merge_attributes, merge_document
 
 
 def sp(who, label, start, end, **attrs):

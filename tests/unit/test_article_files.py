@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.services import article_files
-from annotator.services.article_files import (
+from annotator.services.transfer import article_files
+from annotator.services.transfer.article_files import (
     ImportFailed,
     normalise_text,
     read_articles,

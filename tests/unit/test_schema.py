@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from annotator.services.errors import ServiceError
-from annotator.services.presets import PRESETS
-from annotator.services.schema import (
+from annotator.services.projects.presets import PRESETS
+from annotator.services.projects.schema import (
     format_attributes,
     parse_attributes,
     validate_attributes,

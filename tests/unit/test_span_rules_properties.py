@@ -4,8 +4,8 @@ pass; the attribute rules accept exactly what the definitions allow."""
 from hypothesis import given
 from hypothesis import strategies as st
 
+from annotator.services.annotation.span_rules import check_attributes, check_offsets
 from annotator.services.errors import ServiceError
-from annotator.services.span_rules import check_attributes, check_offsets
 
 DEFINITIONS = [
     {"name": "kind", "type": "choice", "options": ["a", "b"]},

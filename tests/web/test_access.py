@@ -25,7 +25,7 @@ from annotator.models import (
     Project,
     Span,
 )
-from annotator.services.projects import add_member, save_label, save_question
+from annotator.services.projects.projects import add_member, save_label, save_question
 from tests.factories import make_document, make_user, make_world
 
 ROLES = ("anonymous", "outsider", "annotator", "lead", "admin")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Assignment, DocumentQuestion, User
-from annotator.services.tokens import create_token
+from annotator.services.accounts.tokens import create_token
 from tests.conftest import make_app
 from tests.factories import make_document, make_world
 
@@ -56,7 +56,7 @@ def test_status_done_and_skip_need_valid_input(app, client, auth, world):
 def test_done_returns_the_next_article(app, client, auth, world):
     with app.app_context():
         from annotator.models import Project
-        from annotator.services.assigning import assign
+        from annotator.services.projects.assigning import assign
 
         project = db.session.get(Project, world["project"])
         second = make_document(project, "A second article.", external_id="second")

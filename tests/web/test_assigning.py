@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Assignment, Document
-from annotator.services.assigning import assign
-from annotator.services.projects import add_member, remove_member
+from annotator.services.projects.assigning import assign
+from annotator.services.projects.projects import add_member, remove_member
 from tests.factories import make_document, make_project, make_user
 
 STARTED = ("in_progress", "done", "skipped")

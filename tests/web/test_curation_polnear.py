@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from annotator.adjudication import MergeRule
 from annotator.extensions import db
 from annotator.formats import read_brat
 from annotator.formats.normalize import to_nfc
 from annotator.models import GoldSpan, Span
-from annotator.services.adjudication import MergeRule
-from annotator.services.annotation_import import import_annotations
-from annotator.services.gold_merge import run_merge
-from annotator.services.projects import create_project
+from annotator.services.curation.gold_merge import run_merge
+from annotator.services.projects.projects import create_project
+from annotator.services.transfer.annotation_import import import_annotations
 from tests.shared import SHARED_DATA
 
 POLNEAR = SHARED_DATA / "polnear-multi"
@@ -77,7 +77,7 @@ def test_polnear_exact_majority(polnear):
     provenances = db.session.execute(select(GoldSpan.provenance)).scalars().all()
     assert min(len(p) for p in provenances) == 3 and max(len(p) for p in provenances) == 6
 
-    from annotator.services.agreement import report_for
+    from annotator.services.analysis.agreement import report_for
 
     report = report_for(polnear, n_boot=0)
     assert sorted(report["gold"]) == ["4b22", "4e07", "5fec", "6b86", "d473", "ef2d"]

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from annotator.extensions import db
 from annotator.models import Document, Label, Project, Span, User
-from annotator.services.annotation_import import import_annotations, read_annotation_files
 from annotator.services.errors import ServiceError
-from annotator.services.exporting import ExportRequest, stream
-from annotator.services.projects import create_project
+from annotator.services.projects.projects import create_project
+from annotator.services.transfer.annotation_import import import_annotations, read_annotation_files
+from annotator.services.transfer.exporting import ExportRequest, stream
 from tests.factories import make_document, make_span, make_world
 
 TEXT = "Leaders 🤝 met in Geneva. “A new chapter,” they said.\nCafé owners said no."
@@ -205,7 +205,7 @@ def test_cli_export_and_import(app, annotated, runner, tmp_path):
 
 
 def test_stream_writes_blocks_and_counts(app, annotated):
-    from annotator.services import exporting
+    from annotator.services.transfer import exporting
 
     assert list(exporting._blocks(iter([b"ab", b"cd", b"e", b"fgh"]), 3)) == [b"abcd", b"efgh"]
     assert list(exporting._blocks(iter([b"ab", b"c", b"d"]), 3)) == [b"abc", b"d"]

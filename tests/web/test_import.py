@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from annotator.extensions import db
 from annotator.models import Document, Project
-from annotator.services import importing
-from annotator.services.article_files import normalise_text, read_articles, text_sha256
 from annotator.services.errors import ServiceError
-from annotator.services.importing import import_files
+from annotator.services.transfer import importing
+from annotator.services.transfer.article_files import normalise_text, read_articles, text_sha256
+from annotator.services.transfer.importing import import_files
 from tests.factories import make_document, make_project, make_user
 from tests.shared import SEED_ARTICLE
 
@@ -262,7 +262,7 @@ def test_upload_over_the_request_size_limit(app, lead, pid):
 
 
 def test_upload_zip_bomb_member(app, lead, pid, monkeypatch):
-    monkeypatch.setattr("annotator.services.article_files.ZIP_MAX_TOTAL", 1024 * 1024)
+    monkeypatch.setattr("annotator.services.transfer.article_files.ZIP_MAX_TOTAL", 1024 * 1024)
     response = upload(lead, pid, "bomb.zip", zipped({"bomb.txt": b"a" * (3 * 1024 * 1024)}))
     assert response.status_code == 400
     assert "bomb.zip: archive expands beyond the size limit." in page_text(response)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from annotator.extensions import db
 from annotator.models import Assignment, DocumentQuestion, Label, Membership, Project, User
-from annotator.services.presets import MEDIA_FRAMES
+from annotator.services.projects.presets import MEDIA_FRAMES
 from tests.factories import make_document, make_project, make_user
 
 

@@ -12,7 +12,7 @@ import pytest
 from annotator.extensions import db
 from annotator.models import Assignment, Document, DocumentAnswer, GoldSpan, Label, Span
 from annotator.queries import Selection, iter_documents
-from annotator.services.projects import create_project
+from annotator.services.projects.projects import create_project
 from tests.factories import make_user
 
 TEXT = "Ünïcode “quotes” and plain words for spans."

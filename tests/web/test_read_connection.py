@@ -3,7 +3,7 @@
 import pytest
 
 from annotator.extensions import db
-from annotator.services.read_connection import read_connection
+from annotator.services.annotation.read_connection import read_connection
 from tests.factories import make_world
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Label, Project
-from annotator.services.projects import delete_label, save_label, save_question
+from annotator.services.projects.projects import delete_label, save_label, save_question
 from tests.conftest import make_app
 from tests.factories import make_world
 

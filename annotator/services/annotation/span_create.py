@@ -17,10 +17,8 @@ from sqlalchemy import bindparam, insert, select, update
 from annotator.extensions import db
 from annotator.models import Assignment, Span, User
 from annotator.models.base import utcnow
-from annotator.services.document_context import DocumentContext
-from annotator.services.errors import ServiceError
-from annotator.services.schema_cache import project_schema
-from annotator.services.span_rules import (
+from annotator.services.annotation.document_context import DocumentContext
+from annotator.services.annotation.span_rules import (
     check_attributes,
     check_note,
     check_offsets,
@@ -28,7 +26,9 @@ from annotator.services.span_rules import (
     is_id,
     require_int,
 )
-from annotator.services.spans import audit, link_checker, span_dict
+from annotator.services.annotation.spans import audit, link_checker, span_dict
+from annotator.services.errors import ServiceError
+from annotator.services.projects.schema_cache import project_schema
 
 SPAN_FIELDS = (  # what spans.span_dict reads, less the label's name
     "id",

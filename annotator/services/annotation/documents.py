@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Assignment, Document, Project, User
-from annotator.services.access import is_lead
 from annotator.services.errors import Forbidden, NotFound
+from annotator.services.projects.access import is_lead
 
 
 def document_for(user: User, role: str, project: Project, document_id: int) -> Document:

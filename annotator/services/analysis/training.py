@@ -110,7 +110,7 @@ def start_run(project: Project, user: User, level: str, folds: int) -> ModelRun:
     db.session.commit()
     queue = get_queue(current_app.config.get("REDIS_URL"))
     run.job_id = queue.submit(
-        "annotator.services.training.job",
+        "annotator.services.analysis.training.job",
         run.id,
         current_app.config["SQLALCHEMY_DATABASE_URI"],
         current_app.instance_path,

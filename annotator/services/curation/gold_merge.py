@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from annotator.adjudication import MergeRule, merge_document
 from annotator.extensions import db
 from annotator.models import (
     Assignment,
@@ -21,9 +22,8 @@ from annotator.models import (
     User,
 )
 from annotator.queries import iter_documents, link_attributes
-from annotator.services.adjudication import MergeRule, merge_document
+from annotator.services.curation.gold import _event, _started, gold_answers, gold_dict
 from annotator.services.errors import ServiceError
-from annotator.services.gold import _event, _started, gold_answers, gold_dict
 
 
 def run_merge(

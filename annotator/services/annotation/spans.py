@@ -13,14 +13,14 @@ from sqlalchemy import insert, select, update
 from annotator.extensions import db
 from annotator.models import Document, Label, Span, SpanEvent, User
 from annotator.models.base import utcnow
-from annotator.services.errors import Conflict, NotFound, ServiceError
-from annotator.services.span_rules import (
+from annotator.services.annotation.span_rules import (
     check_attributes,
     check_note,
     check_offsets,
     is_id,
     require_int,
 )
+from annotator.services.errors import Conflict, NotFound, ServiceError
 
 EDITABLE = {"label_id", "start", "end", "text", "attributes", "note", "version"}
 

@@ -168,6 +168,6 @@ def card(project: Project, files: list[str]) -> str:
 
 def agreement_summary(project: Project) -> dict | None:
     """Headline agreement figures for the card (None when there is not enough data)."""
-    from annotator.services.agreement import headline_figures
+    from annotator.services.analysis.agreement import headline_figures
 
     return headline_figures(project)

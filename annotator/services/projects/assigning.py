@@ -15,7 +15,7 @@ from sqlalchemy import delete, insert, select
 from annotator.extensions import db
 from annotator.models import Assignment, Document, Project
 from annotator.services.errors import ServiceError
-from annotator.services.projects import annotators
+from annotator.services.projects.projects import annotators
 
 
 @dataclass

@@ -30,9 +30,9 @@ from annotator.models import (
     User,
 )
 from annotator.records import DocumentRecord
-from annotator.services.article_files import normalise_text, text_sha256
 from annotator.services.errors import ServiceError
-from annotator.services.projects import add_member
+from annotator.services.projects.projects import add_member
+from annotator.services.transfer.article_files import normalise_text, text_sha256
 
 PALETTE = (
     "#fbbf24",

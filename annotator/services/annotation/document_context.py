@@ -14,8 +14,8 @@ from functools import cache
 from sqlalchemy import and_, bindparam, select
 
 from annotator.models import Assignment, Document, Membership, Project, User
+from annotator.services.annotation.read_connection import read_connection
 from annotator.services.errors import Forbidden, NotFound
-from annotator.services.read_connection import read_connection
 
 
 @dataclass(slots=True, frozen=True)

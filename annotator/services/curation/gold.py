@@ -26,10 +26,10 @@ from annotator.models import (
 )
 from annotator.models.base import utcnow
 from annotator.models.gold import CURATION_STATUSES
-from annotator.services.access import load_project
-from annotator.services.document_view import load_document
+from annotator.services.annotation.document_view import load_document
+from annotator.services.annotation.span_rules import check_attributes, check_offsets, require_int
 from annotator.services.errors import Conflict, NotFound, ServiceError
-from annotator.services.span_rules import check_attributes, check_offsets, require_int
+from annotator.services.projects.access import load_project
 
 EDITABLE = {"label_id", "start", "end", "text", "attributes", "version"}
 

@@ -15,11 +15,11 @@ from sqlalchemy import bindparam, null, select, union_all
 
 from annotator.extensions import db
 from annotator.models import Assignment, Document, DocumentAnswer, Span, User
-from annotator.services.document_context import DocumentContext
+from annotator.services.annotation.document_context import DocumentContext
+from annotator.services.annotation.read_connection import read_connection
+from annotator.services.annotation.spans import span_dict
 from annotator.services.errors import Forbidden, NotFound
-from annotator.services.read_connection import read_connection
-from annotator.services.schema_cache import project_schema
-from annotator.services.spans import span_dict
+from annotator.services.projects.schema_cache import project_schema
 
 
 @cache

@@ -10,8 +10,8 @@ from sqlalchemy import func, literal, select, union_all
 from annotator.extensions import db
 from annotator.models import Document, Project
 from annotator.models.base import utcnow
-from annotator.services.article_files import ArticleRow, ImportFailed, read_articles
 from annotator.services.errors import ServiceError
+from annotator.services.transfer.article_files import ArticleRow, ImportFailed, read_articles
 
 
 @dataclass

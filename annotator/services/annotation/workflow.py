@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from annotator.extensions import db
 from annotator.models import Assignment, Document, DocumentAnswer, DocumentQuestion, User
 from annotator.models.base import utcnow
-from annotator.services.documents import assignment_of
+from annotator.services.annotation.documents import assignment_of
 from annotator.services.errors import Forbidden, NotFound, ServiceError
 
 STATUSES = ("in_progress", "done", "skipped")

@@ -8,8 +8,8 @@ from annotator.extensions import db
 from annotator.models import Assignment, DocumentQuestion, Label, Membership, Project, Span, User
 from annotator.models.projects import ROLES
 from annotator.services.errors import NotFound, ServiceError
-from annotator.services.presets import PRESETS
-from annotator.services.schema import validate_attributes, validate_label_fields
+from annotator.services.projects.presets import PRESETS
+from annotator.services.projects.schema import validate_attributes, validate_label_fields
 
 
 def get_project(name_or_id: str | int) -> Project:

@@ -1,0 +1,1 @@
+"""Accounts: users and personal API tokens."""

@@ -1,0 +1,1 @@
+"""Analysis of a project's annotations: agreement reports and baseline model training."""
