@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from annotator.cli import command
+from annotator.cli.base import command
 
 
 @command("adjudicate")

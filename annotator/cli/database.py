@@ -1,4 +1,5 @@
-"""``annotator backup PATH``: a consistent copy of a live SQLite database.
+"""``annotator init-db`` (migrations) and ``annotator backup PATH``: a consistent copy of a live
+SQLite database.
 
 Uses SQLite's online backup API, so it is safe while the app is serving. For PostgreSQL use
 ``pg_dump`` (e.g. ``pg_dump -Fc -f annotator.dump DATABASE``); the command says so.
@@ -11,7 +12,16 @@ import sqlite3
 
 import click
 
-from annotator.cli import command
+from annotator.cli.base import command
+
+
+@command("init-db")
+def init_db_command():
+    """Create or upgrade the database schema (migrations)."""
+    from annotator.services.database import upgrade_database
+
+    upgrade_database()
+    click.echo("Database is up to date.")
 
 
 def sqlite_path(url: str) -> str | None:
@@ -57,4 +67,4 @@ def backup_command(path):
     click.echo(f"Backed up {source} to {path} ({size:,} bytes, integrity ok).")
 
 
-COMMANDS = [backup_command]
+COMMANDS = [init_db_command, backup_command]

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
-from annotator.cli import fail_cleanly
+from annotator.cli.base import fail_cleanly
 
 DEMO_USERS = (
     ("lead", "demo-lead", "lead"),
@@ -18,7 +18,7 @@ DEMO_USERS = (
     ("bob", "demo-bob", "annotator"),
 )
 DEMO_PROJECT = "Media bias demo"
-ARTICLES = Path(__file__).parent / "demo_articles" / "articles.jsonl"
+ARTICLES = Path(__file__).parents[1] / "demo_articles" / "articles.jsonl"
 
 
 def build_demo() -> dict:
@@ -72,3 +72,6 @@ def demo_command(host, port, no_serve):
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     # Werkzeug's server directly: Flask's app.run() does nothing inside a CLI command.
     run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+COMMANDS = [demo_command]

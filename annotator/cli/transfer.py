@@ -1,14 +1,58 @@
-"""``annotator export`` and ``annotator import-annotations``."""
+"""``annotator import`` (articles), ``import-annotations`` and ``export``."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from pathlib import Path
 
 import click
 
-from annotator.cli import command
+from annotator.cli.base import command
 from annotator.formats import WRITERS
+
+
+@command("import")
+@click.argument("project")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def import_command(project, files):
+    """Import articles (.txt, .jsonl, .csv, .zip) into PROJECT in one transaction."""
+    from flask import current_app
+
+    from annotator.extensions import db
+    from annotator.services.projects.projects import get_project
+    from annotator.services.transfer.importing import import_files
+
+    target = get_project(project)
+    began = time.perf_counter()  # the whole import: reading, checking, inserting, committing
+    loaded = []
+    for path in files:
+        try:
+            loaded.append((os.path.basename(path), Path(path).read_bytes()))
+        except OSError as exc:
+            raise click.ClickException(f"{path}: cannot read ({exc.strerror}).") from None
+    bars = []  # the bar starts with the inserts, so a bad file prints only its error line
+
+    def progress(done, total):
+        if not bars:
+            bars.append(click.progressbar(length=max(total, 1), label="Importing", file=sys.stderr))
+            bars[0].__enter__()
+        bars[0].update(done - bars[0].pos)
+
+    try:
+        report = import_files(
+            target,
+            loaded,
+            progress=progress,
+            max_chars=current_app.config["IMPORT_MAX_TEXT_CHARS"],
+            max_records=current_app.config["IMPORT_MAX_RECORDS"],
+        )
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
+    db.session.commit()
+    click.echo(f"{report.summary()} Done in {time.perf_counter() - began:.3f} s.")
 
 
 @command("export")
@@ -81,4 +125,4 @@ def import_annotations_command(project, files, fmt, annotator):
     click.echo(report.summary())
 
 
-COMMANDS = [export_command, import_annotations_command]
+COMMANDS = [import_command, export_command, import_annotations_command]
