@@ -1,4 +1,4 @@
-"""The one adapter from database rows to plain records (``annotator.records``).
+"""A project's documents as records, read in id-ordered batches.
 
 Streams documents in id-ordered batches with one query each for documents, spans, answers and
 gold per batch, reading columns (not ORM objects), so exports and reports run in constant
@@ -7,13 +7,10 @@ memory. Documents and spans, the bulk of an export, come as the driver's plain t
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import groupby
-from operator import attrgetter, itemgetter
 
 from sqlalchemy import Text, bindparam, cast, select
 
@@ -25,10 +22,12 @@ from annotator.models import (
     DocumentQuestion,
     GoldSpan,
     Label,
-    Span,
     User,
 )
-from annotator.records import AnswerRecord, AttributeDef, DocumentRecord, LabelRecord, SpanRecord
+from annotator.queries.labels import link_attributes
+from annotator.queries.rows import json_object, plain_rows
+from annotator.queries.spans import gold_records, span_query, span_records, span_rows
+from annotator.records import AnswerRecord, DocumentRecord
 
 
 @dataclass(frozen=True)
@@ -38,36 +37,6 @@ class Selection:
     annotators: frozenset[str] | None = None
     labels: frozenset[str] | None = None
     done_only: bool = False
-
-
-def label_records(project_id: int) -> list[LabelRecord]:
-    labels = db.session.execute(
-        select(Label).where(Label.project_id == project_id).order_by(Label.order, Label.id)
-    ).scalars()
-    return [
-        LabelRecord(
-            name=lb.name,
-            color=lb.color,
-            shortcut=lb.shortcut,
-            description=lb.description,
-            attributes=tuple(
-                AttributeDef(a["name"], a["type"], tuple(a.get("options", ())))
-                for a in lb.attributes or []
-            ),
-        )
-        for lb in labels
-    ]
-
-
-def link_attributes(project_id: int) -> dict[str, tuple[str, ...]]:
-    """Label name -> names of its link attributes."""
-    rows = db.session.execute(
-        select(Label.name, Label.attributes).where(Label.project_id == project_id)
-    )
-    return {
-        name: tuple(a["name"] for a in attrs or [] if a.get("type") == "link")
-        for name, attrs in rows
-    }
 
 
 def iter_documents(
@@ -105,7 +74,7 @@ def iter_documents(
             wanted["listed"] = only[start : start + batch]
             if not wanted["listed"]:
                 return
-        rows = _plain_rows(queries.documents, wanted)
+        rows = plain_rows(queries.documents, wanted)
         if not rows:
             if only is None:
                 return
@@ -117,9 +86,9 @@ def iter_documents(
         finished = _finished(queries.finished, params)
         allowed = finished if selection.done_only else None
         external = {r[0]: r[1] for r in rows}
-        spans = _span_rows(queries.spans, params)
+        spans = span_rows(queries.spans, params)
         answers = _answers(queries.answers, params, external, users, questions, allowed)
-        gold = _gold(queries.gold, params, external, labels, links)
+        gold = gold_records(queries.gold, params, external, labels, links)
         for doc_id, external_id, title, text, outlet, author, url, published, meta in rows:
             if allowed is not None and not allowed.get(doc_id):
                 continue
@@ -132,8 +101,8 @@ def iter_documents(
                 author,
                 url,
                 _iso_date(published),
-                {} if meta == "{}" else _json_object(meta),
-                tuple(_span_records(external_id, text, doc_spans, users, labels, links))
+                {} if meta == "{}" else json_object(meta),
+                tuple(span_records(external_id, text, doc_spans, users, labels, links))
                 if doc_spans
                 else (),
                 tuple(answers.get(doc_id, ())),
@@ -186,7 +155,7 @@ class _BatchQueries:
         )
         if wanted_users is not None:
             self.finished = self.finished.where(Assignment.user_id.in_(wanted_users))
-        self.spans = _span_query(in_batch, wanted_users, wanted_labels, selection.done_only)
+        self.spans = span_query(in_batch, wanted_users, wanted_labels, selection.done_only)
         self.answers = (
             select(
                 DocumentAnswer.document_id,
@@ -218,36 +187,11 @@ class _BatchQueries:
             self.gold = self.gold.where(GoldSpan.label_id.in_(wanted_labels))
 
 
-def _plain_rows(query, params: dict) -> list[tuple]:
-    """All rows of ``query`` as the driver's tuples (no Row objects, no type processing)."""
-    result = db.session.connection().execute(query, params)
-    try:
-        return result.cursor.fetchall()
-    finally:
-        result.close()
-
-
 def _iso_date(value) -> str:
     """A date column as ``YYYY-MM-DD``: SQLite returns that text, PostgreSQL a date."""
     if not value:
         return ""
     return value if isinstance(value, str) else value.isoformat()
-
-
-_scan = json.JSONDecoder().scan_once  # json.loads without its Python-level wrapper
-
-
-def _json_object(value: str | None) -> dict:
-    """A JSON column's object from its text (``null`` and SQL NULL read as empty)."""
-    if not value:
-        return {}
-    try:
-        decoded, end = _scan(value, 0)
-    except StopIteration:
-        end = -1
-    if end != len(value):
-        decoded = json.loads(value)  # leading or trailing space, or an error to raise
-    return decoded or {}
 
 
 def _ids(names_by_id: dict[int, str], wanted: frozenset[str] | None) -> set[int] | None:
@@ -263,140 +207,10 @@ def _finished(query, params: dict) -> dict[int, set[int]]:
     return done
 
 
-def _span_query(in_batch, wanted_users, wanted_labels, done_only):
-    """Span rows ``(document, user, label, start, end, attributes, note, version, id)``,
-    filtered by the database and read in index order (document, user, id).
-
-    The stored covered text is not read: it equals the document's ``text[start:end]``
-    (checked whenever a span is written), and slicing is cheaper than reading it."""
-    query = (
-        select(
-            Span.document_id,
-            Span.user_id,
-            Span.label_id,
-            Span.start,
-            Span.end,
-            cast(Span.attributes, Text),  # JSON text on every database, decoded on demand
-            Span.note,
-            Span.guidelines_version,
-            Span.id,
-        )
-        .where(in_batch(Span.document_id))
-        .order_by(Span.document_id, Span.user_id, Span.id)
-    )
-    if wanted_users is not None:
-        query = query.where(Span.user_id.in_(wanted_users))
-    if wanted_labels is not None:
-        query = query.where(Span.label_id.in_(wanted_labels))
-    if done_only:
-        query = query.join(
-            Assignment,
-            (Assignment.document_id == Span.document_id)
-            & (Assignment.user_id == Span.user_id)
-            & (Assignment.status == "done"),
-        )
-    return query
-
-
-def _span_rows(query, params: dict) -> dict[int, list[tuple]]:
-    """The batch's span rows per document."""
-    return {doc: list(group) for doc, group in groupby(_plain_rows(query, params), itemgetter(0))}
-
-
-_ORDER = attrgetter("start", "end", "annotator", "label")
-
-
-def _span_records(
-    document_id: str, text: str, rows: list[tuple], users, labels, links
-) -> list[SpanRecord]:
-    """Records in text order (start, end, annotator, label, then insertion: the rows come in
-    id order per user and the sort is stable) with document-local ids ``T1..Tn`` (stable
-    across a re-import) and link attributes rewritten from database ids to those local ids."""
-    records = [
-        SpanRecord(
-            document_id,
-            users[user],
-            labels[label],
-            start,
-            end,
-            text[start:end],
-            {} if attrs == "{}" else _json_object(attrs),
-            note or "",
-            version,
-            span_id,  # the database id until renumbered below
-        )
-        for _, user, label, start, end, attrs, note, version, span_id in rows
-    ]
-    records.sort(key=_ORDER)
-    local = _LOCAL_IDS if len(records) < len(_LOCAL_IDS) else _local_ids(len(records) + 1)
-    if not links:
-        for n, record in enumerate(records, 1):
-            record.id = local[n]
-        return records
-    by_db_id = {}
-    for n, record in enumerate(records, 1):
-        by_db_id[record.id] = record.id = local[n]
-    _relink(records, links, by_db_id)
-    return records
-
-
-def _local_ids(n: int) -> list[str]:
-    """``["T0", "T1", ..., "T{n-1}"]``: local id ``k`` at index ``k``."""
-    return [f"T{k}" for k in range(n)]
-
-
-_LOCAL_IDS = _local_ids(1000)
-
-
-def _relink(records: list[SpanRecord], links, local: dict[int, str]) -> None:
-    """Rewrite the link attributes of ``records`` from database ids to local ids."""
-    for record in records:
-        names = links.get(record.label)
-        if names and record.attributes:
-            record.attributes = _local_links(record.attributes, names, local)
-
-
-def _local_links(attrs: dict, link_names, local: dict[int, str]) -> dict:
-    out = dict(attrs)
-    for name in link_names:
-        value = out.get(name)
-        if isinstance(value, int) and not isinstance(value, bool):
-            out[name] = local.get(value, "")  # a link to a span outside this selection
-    return out
-
-
 def _answers(query, params, external, users, questions, allowed):
     out: dict[int, list[AnswerRecord]] = defaultdict(list)
     for doc, user, question, value in db.session.connection().execute(query, params):
         if allowed is not None and user not in allowed.get(doc, ()):
             continue
         out[doc].append(AnswerRecord(external[doc], users[user], questions[question], value))
-    return out
-
-
-def _gold(query, params, external, labels, links) -> dict[int, list[SpanRecord]]:
-    """Gold spans (annotator ``"gold"``, ids ``G1..Gn`` per document, in text order), their
-    link attributes rewritten from database ids to those local ids."""
-    out: dict[int, list[SpanRecord]] = defaultdict(list)
-    local: dict[int, dict[int, str]] = defaultdict(dict)
-    for doc, label, start, end, text, attrs, gold_id in db.session.connection().execute(
-        query, params
-    ):
-        n = len(out[doc]) + 1
-        local[doc][gold_id] = f"G{n}"
-        out[doc].append(
-            SpanRecord(
-                external[doc],
-                "gold",
-                labels[label],
-                start,
-                end,
-                text,
-                dict(attrs or {}),
-                id=f"G{n}",
-            )
-        )
-    if links:
-        for doc, records in out.items():
-            _relink(records, links, local[doc])
     return out
