@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from annotator.version import __version__
+
+__all__ = ["__version__", "create_app"]
 
 
 def create_app(test_config=None):

@@ -1,7 +1,6 @@
 """The JSON API under /api/v1 (session with CSRF header, or a read-only Bearer token)."""
 
-from flask import Blueprint
+from annotator.api import annotate, openapi, read, suggestions  # noqa: F401  (routes)
+from annotator.api.blueprint import bp
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-from annotator.api import annotate, openapi, read, suggestions  # noqa: E402,F401  (routes)
+__all__ = ["bp"]

@@ -6,7 +6,7 @@ from flask import jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from annotator.api import bp
+from annotator.api.blueprint import bp
 from annotator.extensions import db
 from annotator.services.annotation.document_context import document_context
 from annotator.services.annotation.document_view import document_payload, load_document

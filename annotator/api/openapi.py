@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from annotator import __version__
-from annotator.api import (
-    bp,
-    openapi_curation,  # noqa: F401,E402  (adds the curation paths)
-)
-from annotator.api.openapi_parts import PATHS  # noqa: E402
+from annotator.api import openapi_curation  # noqa: F401  (adds the curation paths)
+from annotator.api.blueprint import bp
+from annotator.api.openapi_parts import PATHS
+from annotator.version import __version__
 
 
 def document() -> dict:

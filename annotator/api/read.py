@@ -10,7 +10,7 @@ from flask import Response, jsonify, request, stream_with_context
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from annotator.api import bp
+from annotator.api.blueprint import bp
 from annotator.extensions import db
 from annotator.models import Assignment, Document
 from annotator.queries import Selection, iter_documents

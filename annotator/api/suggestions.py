@@ -6,7 +6,7 @@ from flask import jsonify
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from annotator.api import bp
+from annotator.api.blueprint import bp
 from annotator.extensions import db
 from annotator.models import Label, Span
 from annotator.services.analysis.training import latest_model

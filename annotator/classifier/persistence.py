@@ -18,7 +18,7 @@ from typing import Any
 
 import joblib
 
-import annotator
+from annotator.version import __version__
 
 
 class ModelFileError(ValueError):
@@ -64,7 +64,7 @@ def save_model(path: str | os.PathLike, model: Any, metadata: dict[str, Any] | N
         "training_hash": None,
         "metrics": None,
         **(metadata or {}),
-        "code_version": annotator.__version__,
+        "code_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "model_class": f"{type(model).__module__}.{type(model).__qualname__}",
         "sha256": file_sha256(path),

@@ -7,7 +7,7 @@ import functools
 from flask import jsonify, request
 from flask_login import current_user, login_required
 
-from annotator.api import bp
+from annotator.api.blueprint import bp
 from annotator.curation.data import curation_payload, queue
 from annotator.extensions import db
 from annotator.services.curation.gold import (

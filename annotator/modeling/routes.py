@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from annotator.api import bp as api_bp
+from annotator.api.blueprint import bp as api_bp
 from annotator.extensions import db
 from annotator.models import ModelRun
 from annotator.navigation import add_project_link
