@@ -13,12 +13,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from annotator import __version__
 from annotator.extensions import db
 from annotator.models import Document, DocumentCuration, ModelRun, Project, User
 from annotator.models.base import utcnow
 from annotator.queries import iter_documents
 from annotator.services.errors import ServiceError
+from annotator.version import __version__
 
 LEVELS = ("sentence", "span")
 
@@ -110,33 +110,13 @@ def start_run(project: Project, user: User, level: str, folds: int) -> ModelRun:
     db.session.commit()
     queue = get_queue(current_app.config.get("REDIS_URL"))
     run.job_id = queue.submit(
-        "annotator.services.analysis.training.job",
+        "annotator.background.training_job",
         run.id,
         current_app.config["SQLALCHEMY_DATABASE_URI"],
         current_app.instance_path,
     )
     db.session.commit()
     return run
-
-
-def job(run_id: int, database_url: str, instance_path: str) -> dict:
-    """The background entry point: its own app (and database connections) in the worker."""
-    from annotator import create_app
-    from annotator.jobs import progress_callback
-
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "INSTANCE_PATH": instance_path,
-            "ALLOW_DEFAULT_SECRET": True,
-        }
-    )
-    with app.app_context():
-        run = execute_run(run_id, progress=progress_callback())
-        result = {"run": run.id, "status": run.status, "error": run.error}
-        db.session.remove()
-        db.engine.dispose()
-    return result
 
 
 def latest_model(project: Project):
