@@ -1,6 +1,8 @@
 """The ``annotator`` command line: thin wrappers over services, one module per command group.
 
 Also available as ``flask --app annotator <command>``. Errors exit 1 with one line on stderr.
+The app registers these commands (``init_app``); the console script that builds the app is
+``annotator.__main__``, so this package never imports the app.
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ import importlib
 import os
 import secrets
 from pathlib import Path
-
-from flask.cli import FlaskGroup
 
 # One module per command group, each with a COMMANDS list; ``base`` holds what they share.
 GROUPS = ("database", "accounts", "projects", "transfer", "analysis", "curation", "demo")
@@ -36,17 +36,4 @@ def ensure_instance_secret() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     config.write_text(
         f"# Generated on first use; keep it secret.\nSECRET_KEY = {secrets.token_hex(32)!r}\n"
-    )
-
-
-def _cli_app():
-    from annotator import create_app
-
-    ensure_instance_secret()
-    return create_app()
-
-
-def main() -> None:
-    FlaskGroup(create_app=_cli_app, help="annotator: media-bias annotation tool.")(
-        prog_name="annotator"
     )

@@ -308,7 +308,7 @@ def test_flask_cli_has_the_same_commands(app):
 
 def test_cli_app_gets_a_secret_on_first_use(tmp_path, monkeypatch):
     """The console script writes a random secret into a fresh instance folder."""
-    from annotator.cli import _cli_app
+    from annotator.__main__ import _cli_app
 
     monkeypatch.delenv("ANNOTATOR_SECRET_KEY", raising=False)
     monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(tmp_path / "fresh"))
