@@ -10,8 +10,8 @@ import { message } from "./message.js";
 import { renderPalette } from "./palette.js";
 import { SpanPanel } from "./panel.js";
 import { renderQuestions } from "./questions.js";
-import { SaveQueue } from "./queue.js";
 import { ArticleView } from "./render.js";
+import { savingMethods } from "./saving.js";
 import { SpanList } from "./spanlist.js";
 import { newKey, serverKey, SpanStore } from "./store.js";
 import { Suggestions } from "./suggestions.js";
@@ -97,111 +97,6 @@ export class AnnotatePage {
         api.post(`${base}/documents/${documentId}/time`, { seconds }, { keepalive }));
     }
     if (this.queue && this.queue.pending) this.queue.flush();
-  }
-
-  // ---- saving ---------------------------------------------------------------------------
-
-  setupQueue() {
-    const { base, documentId } = this.cfg;
-    this.queue = new SaveQueue({
-      base, documentId,
-      storageKey: `annotator:queue:${this.data.viewer.username}:${documentId}`,
-      hooks: {
-        created: (key, span) => this.saved(key, { id: span.id, version: span.version }),
-        updated: (key, span) => this.saved(key, { version: span.version }),
-        conflict: (key, span, err) => this.reloadSpan(key, span, err.message),
-        gone: (key) => {
-          this.dropLocal(key);
-          message("That span no longer exists on the server; it was removed here.");
-        },
-        rejected: (op, err) => this.rejected(op, err),
-        status: (s) => showStatus(s.message, s.state),
-      },
-    });
-    window.addEventListener("beforeunload", (event) => {
-      if (this.queue.pending) {
-        event.preventDefault();
-        event.returnValue = "";
-      }
-    });
-    return this.queue.restore();
-  }
-
-  /** Apply an unsent operation from an earlier visit to the server's state. */
-  replay(op) {
-    if (op.type === "create") this.store.put({ key: op.key, ...op.body, label: "" });
-    else if (op.type === "update") this.store.patch(op.key, op.fields);
-    else if (op.type === "delete") this.store.remove(op.key);
-    else if (op.type === "answer") this.answers[String(op.qid)] = op.value;
-  }
-
-  saved(key, fields) {
-    const span = this.store.get(key);
-    if (!span) return;
-    Object.assign(span, fields);
-    if (fields.id) {
-      const item = this.list.find(key);
-      if (item) item.dataset.spanId = fields.id;
-      if (this.data.assignment?.status === "todo") {
-        this.data.assignment.status = "in_progress";
-        $("assignment-status").textContent = "in progress";
-      }
-    }
-  }
-
-  reloadSpan(key, serverSpan, text) {
-    const before = this.store.get(key);
-    const after = this.store.put(this.fromServer(serverSpan, key));
-    after.attributes = this.linksToKeys(after.attributes);
-    this.redraw([before, after]);
-    message(text || "This span was changed elsewhere; it has been reloaded.");
-  }
-
-  dropLocal(key) {
-    const span = this.store.remove(key);
-    if (this.selected === key) this.deselect();
-    this.redraw([span]);
-  }
-
-  async rejected(op, err) {
-    message(`Not saved: ${err.message}`);
-    if (op.type === "create") this.dropLocal(op.key);
-    if (op.type === "update" && this.queue.ids[op.key]) {
-      try {
-        const span = await api.get(`${this.cfg.base}/spans/${this.queue.ids[op.key]}`);
-        this.reloadSpan(op.key, span, `Not saved: ${err.message}`);
-      } catch {
-        this.dropLocal(op.key);
-      }
-    }
-  }
-
-  // ---- span model <-> server ------------------------------------------------------------
-
-  fromServer(span, key) {
-    return { ...span, key, attributes: { ...(span.attributes || {}) } };
-  }
-
-  /** Link attributes hold server ids; locally they name the target by key. */
-  linksToKeys(attributes) {
-    const out = { ...attributes };
-    for (const [name, value] of Object.entries(out)) {
-      if (Number.isInteger(value)) {
-        const target = this.store.byId(value);
-        if (target) out[name] = { $key: target.key };
-      }
-    }
-    return out;
-  }
-
-  describeLink(value) {
-    if (value && typeof value === "object") {
-      const target = this.store.get(value.$key);
-      return target ? `→ “${target.text}”` : "→ (deleted span)";
-    }
-    if (Number.isInteger(value)) return `→ span ${value}`;
-    if (typeof value === "string" && value) return `→ ${value}`;
-    return "not linked";
   }
 
   // ---- edits (each one undoable) --------------------------------------------------------
@@ -438,3 +333,5 @@ export class AnnotatePage {
     });
   }
 }
+
+Object.assign(AnnotatePage.prototype, savingMethods);
