@@ -66,11 +66,12 @@ def _articles(rng: random.Random) -> list[dict]:
     return rows
 
 
-def make_outlet_corpus(seed: int = 7) -> dict:
-    """Builds the corpus (committed) and returns ids and names for the tests."""
+def make_outlet_corpus(seed: int = 7, *, lead=None, alice=None, name="Outlet study") -> dict:
+    """Builds the corpus (committed) and returns ids and names for the tests; makes users
+    lena (lead) and alice (the one annotator) unless given."""
     rng = random.Random(seed)
-    lead, alice = make_user("lena"), make_user("alice")
-    project = make_project("Outlet study", lead=lead, annotators=[alice], per_doc=1)
+    lead, alice = lead or make_user("lena"), alice or make_user("alice")
+    project = make_project(name, lead=lead, annotators=[alice], per_doc=1)
     rows = _articles(rng)
     data = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode("utf-8")
     import_files(project, [("corpus.jsonl", data)])

@@ -89,7 +89,8 @@ def insert_rows(
             }
         )
     # Outlet names matched case- and whitespace-insensitively to the project's outlets
-    outlet_ids = match_outlets(project_id, {v["outlet"] for v in values})
+    # (in import order: the first spelling of a new outlet becomes its display name)
+    outlet_ids = match_outlets(project_id, list(dict.fromkeys(v["outlet"] for v in values)))
     for v in values:
         v["outlet_id"] = outlet_ids.get(v["outlet"])
     insert = Document.__table__.insert()  # Core executemany: no ORM objects
