@@ -58,11 +58,16 @@ def analyse(
         leanings.setdefault(a.outlet, a.leaning)
     result_groups = []
     per_group = []
+    # the overall interval adds up the groups' resamples: a bootstrap stratified by group
+    all_num, all_den = np.zeros((n_boot, len(measures))), np.zeros((n_boot, len(measures)))
     for i, name in enumerate(names):
         rows = groups == i
         xg, dg = x[rows], d[rows]
         estimates = statistics.ratios(xg, dg)
-        intervals = statistics.bootstrap_intervals(xg, dg, n_boot=n_boot, seed=seed + i)
+        num, den = statistics.bootstrap_sums(xg, dg, n_boot=n_boot, seed=seed + i)
+        all_num += num
+        all_den += den
+        intervals = statistics.percentile_intervals(num, den)
         per_group.append((estimates, intervals, (dg > 0).sum(axis=0), xg.sum(axis=0)))
         entry = {"name": name, "articles": int(rows.sum()), "characters": int(dg[:, 2].sum())}
         if by == "outlet":
@@ -73,7 +78,7 @@ def analyse(
             )
         result_groups.append(entry)
     overall = statistics.ratios(x, d)
-    overall_ci = statistics.bootstrap_intervals(x, d, n_boot=n_boot, seed=seed + len(names))
+    overall_ci = statistics.percentile_intervals(all_num, all_den)
     testable = len(names) >= 2
     observed = pvalues = np.zeros(len(measures))
     if testable and measures:
@@ -118,7 +123,13 @@ def analyse(
         "excluded": excluded,
         "groups": result_groups,
         "measures": out_measures,
-        "bootstrap": {"resamples": n_boot, "level": 0.95, "seed": seed, "over": "articles"},
+        "bootstrap": {
+            "resamples": n_boot,
+            "level": 0.95,
+            "seed": seed,
+            "over": "articles, within each group (group i uses seed + i); the overall "
+            "interval adds up the groups' resamples (stratified by group)",
+        },
         "test": {
             "method": METHOD.format(permutations=n_perm, by=by, seed=seed),
             "correction": CORRECTION.format(tests=len(tested)),
