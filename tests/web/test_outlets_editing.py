@@ -183,3 +183,34 @@ def test_figures_download(app, corpus, client, auth, fmt, magic):
         assert b"Fox News" in response.data or b"Fox" in response.data
     assert client.get(f"/projects/{pid}/analysis/plots/nope.svg").status_code == 404
     assert client.get(f"/projects/{pid}/analysis/plots/labels.gif").status_code == 404
+
+
+def test_exports_carry_story_leaning_and_analysis_tables(app, corpus):
+    import pandas as pd
+
+    from annotator.services.analysis.outlets import analysis_for
+    from annotator.services.transfer import exporting
+    from annotator.services.transfer.exporting import ExportRequest
+
+    with app.app_context():
+        project = db.session.get(Project, corpus["project"])
+        lines = b"".join(exporting.stream(project, ExportRequest(format="jsonl", content="gold")))
+        records = {r["id"]: r for r in map(json.loads, lines.decode().splitlines())}
+        assert records["s1-fox"]["meta"]["story"] == "story-1"
+        assert records["s1-fox"]["meta"]["outlet_leaning"] == "right"
+        assert "story" not in records["no-outlet"].get("meta", {})
+        bundle = b"".join(
+            exporting.stream(project, ExportRequest(format="jsonl", content="gold", bundle=True))
+        )
+        report = analysis_for(project, content="gold")
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(bundle))
+    names = set(archive.namelist())
+    assert {"analysis/by-outlet.csv", "analysis/by-leaning.json", "README.md"} <= names
+    assert "analysis/by-outlet.csv" in archive.read("README.md").decode()
+    table = pd.read_csv(io.BytesIO(archive.read("analysis/by-outlet.csv")))
+    framing = next(m for m in report["measures"] if m["name"] == "Framing per article")
+    row = table[(table["measure"] == "Framing per article") & (table["group"] == "HuffPost")]
+    assert row["estimate"].item() == pytest.approx(framing["groups"]["HuffPost"]["estimate"])
+    assert json.loads(archive.read("analysis/by-outlet.json")) == json.loads(json.dumps(report))

@@ -175,3 +175,33 @@ def story_detail(
         "spread": summary[0]["spread"] if summary else 0.0,
         "left_out": left_out,
     }
+
+
+def bundle_entries(project: Project, content: str) -> list[tuple[str, str]]:
+    """The analysis tables for an export bundle: by outlet and by leaning, CSV and JSON.
+
+    Empty when the project has no outlets (nothing to compare)."""
+    import csv
+    import io
+    import json
+
+    from annotator.analysis import table_rows
+    from annotator.analysis.report import COLUMNS
+
+    if content not in CONTENTS:
+        return []
+    has_outlets = db.session.execute(
+        select(Outlet.id).where(Outlet.project_id == project.id).limit(1)
+    ).first()
+    if has_outlets is None:
+        return []
+    entries = []
+    for by in BY:
+        report = analysis_for(project, content=content, by=by)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table_rows(report))
+        entries.append((f"analysis/by-{by}.csv", out.getvalue()))
+        entries.append((f"analysis/by-{by}.json", json.dumps(report, indent=2, ensure_ascii=False)))
+    return entries

@@ -162,3 +162,22 @@ def set_stories(project: Project, stories: dict[str, str]) -> int:
             .values(story=story)
         )
     return len(stories)
+
+
+def article_metadata(project_id: int) -> dict[str, dict[str, str]]:
+    """Per article (external id) with a story or a rated outlet: ``story`` and
+    ``outlet_leaning``, as exports add them to the article's metadata."""
+    out: dict[str, dict[str, str]] = {}
+    for external_id, story, leaning in db.session.execute(
+        select(Document.external_id, Document.story, Outlet.leaning)
+        .outerjoin(Outlet, Outlet.id == Document.outlet_id)
+        .where(Document.project_id == project_id)
+    ):
+        extra = {}
+        if story:
+            extra["story"] = story
+        if leaning:
+            extra["outlet_leaning"] = leaning
+        if extra:
+            out[external_id] = extra
+    return out
