@@ -29,11 +29,10 @@ def corpus(live_server, _seeded):
 
 
 def _has_colour(image, box, colour) -> bool:
-    region = image.crop(box).convert("RGB")
-    return any(
-        all(abs(a - b) <= 6 for a, b in zip(pixel, colour, strict=True))
-        for pixel in region.getdata()
-    )
+    import numpy as np
+
+    region = np.asarray(image.crop(box).convert("RGB"), dtype=np.int16)
+    return bool((np.abs(region - np.array(colour)) <= 6).all(axis=-1).any())
 
 
 def test_story_columns_side_by_side(page, login, live_server, corpus, tmp_path):
@@ -73,3 +72,15 @@ def test_analysis_page_figures_load_without_csp_violations(page, login, live_ser
         assert width > 100
     assert page.locator("#analysis-table tbody tr").count() > 10
     assert "Holm" in page.inner_text("#analysis-method")
+
+
+def test_story_view_with_one_annotators_spans(page, login, live_server, corpus):
+    login(page, "lena")
+    page.goto(f"{live_server.url}/projects/{corpus['project']}/stories/story-2")
+    page.select_option("#story-choice select[name=content]", "raw")
+    page.fill("#story-choice input[name=annotator]", "alice")
+    page.click("#story-choice button")
+    page.wait_for_url(lambda url: "annotator=alice" in url)
+    assert "content: raw (alice)" in page.inner_text("main")
+    assert page.locator(".story-column").count() == 3
+    assert page.locator(".story-column mark").count() >= 3
