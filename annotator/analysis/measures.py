@@ -72,35 +72,43 @@ def build(
     chars = np.array([a.chars for a in articles], dtype=np.float64)
     spans = np.zeros(n)
     covered = np.zeros(n)
-    label_counts: dict[str, np.ndarray] = {}
-    value_counts: dict[tuple[str, str, str], np.ndarray] = {}
     seen_labels = list(labels)
+    label_rows: dict[str, list[int]] = defaultdict(list)
+    value_rows: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    wanted_of = {} if attributes is None else attributes
     answers: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for row, article in enumerate(articles):
-        spans[row] = len(article.spans)
-        by_rater: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for span in article.spans:
-            by_rater[span.annotator].append((span.start, span.end))
-            counts = label_counts.get(span.label)
-            if counts is None:
-                counts = label_counts[span.label] = np.zeros(n)
-                if span.label not in seen_labels:
-                    seen_labels.append(span.label)
-            counts[row] += 1
-            wanted = None if attributes is None else attributes.get(span.label, ())
-            for name, value in span.attributes.items():
-                if (wanted is not None and name not in wanted) or not isinstance(
-                    value, (str, bool)
-                ):
+        article_spans = article.spans
+        spans[row] = len(article_spans)
+        if article_spans:
+            if article.raters == 1:
+                covered[row] = _union([(s.start, s.end) for s in article_spans])
+            else:
+                by_rater: dict[str, list[tuple[int, int]]] = defaultdict(list)
+                for span in article_spans:
+                    by_rater[span.annotator].append((span.start, span.end))
+                covered[row] = sum(_union(parts) for parts in by_rater.values())
+            for span in article_spans:
+                label = span.label
+                label_rows[label].append(row)
+                if not span.attributes:
                     continue
-                key = (span.label, name, str(value).lower() if isinstance(value, bool) else value)
-                counts = value_counts.get(key)
-                if counts is None:
-                    counts = value_counts[key] = np.zeros(n)
-                counts[row] += 1
-        covered[row] = sum(_union(parts) for parts in by_rater.values())
+                wanted = None if attributes is None else wanted_of.get(label, ())
+                for name, value in span.attributes.items():
+                    if wanted is not None and name not in wanted:
+                        continue
+                    if value is True or value is False:
+                        value = "true" if value else "false"
+                    elif not isinstance(value, str):
+                        continue
+                    value_rows[(label, name, value)].append(row)
         for answer in article.answers:
             answers[answer.question][row].append(answer.value)
+    for label in label_rows:
+        if label not in seen_labels:
+            seen_labels.append(label)
+    label_counts = {k: np.bincount(v, minlength=n).astype(float) for k, v in label_rows.items()}
+    value_counts = {k: np.bincount(v, minlength=n).astype(float) for k, v in value_rows.items()}
     measures: list[Measure] = []
     xs: list[np.ndarray] = []
     ds: list[np.ndarray] = []
