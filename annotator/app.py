@@ -103,6 +103,7 @@ def _limit_decorated_routes_only(app: Flask, limiter) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from annotator.account.routes import bp as account_bp
+    from annotator.analysis_views.routes import bp as analysis_bp
     from annotator.annotate.routes import bp as annotate_bp
     from annotator.api import bp as api_bp
     from annotator.auth.routes import bp as auth_bp
@@ -125,3 +126,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(stats_bp)
     app.register_blueprint(modeling_bp)
     app.register_blueprint(curation_bp)
+    app.register_blueprint(analysis_bp)

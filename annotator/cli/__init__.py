@@ -13,7 +13,16 @@ import secrets
 from pathlib import Path
 
 # One module per command group, each with a COMMANDS list; ``base`` holds what they share.
-GROUPS = ("database", "accounts", "projects", "transfer", "analysis", "curation", "demo")
+GROUPS = (
+    "database",
+    "accounts",
+    "projects",
+    "transfer",
+    "analysis",
+    "curation",
+    "demo",
+    "outlets",
+)
 
 
 def init_app(app) -> None:

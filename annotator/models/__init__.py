@@ -2,6 +2,7 @@
 
 from annotator.models.documents import Assignment, Document, DocumentAnswer
 from annotator.models.gold import DocumentCuration, GoldAnswer, GoldEvent, GoldSpan
+from annotator.models.outlets import Outlet
 from annotator.models.projects import DocumentQuestion, Label, Membership, Project
 from annotator.models.spans import Span, SpanEvent
 from annotator.models.training import ModelRun
@@ -20,6 +21,7 @@ __all__ = [
     "Label",
     "Membership",
     "ModelRun",
+    "Outlet",
     "Project",
     "Span",
     "SpanEvent",

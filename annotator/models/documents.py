@@ -36,6 +36,12 @@ class Document(db.Model):
     title: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text)
     outlet: Mapped[str] = mapped_column(String(200), default="")
+    # The project's Outlet row the outlet name matched (``outlet`` holds its display name).
+    outlet_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outlet.id", ondelete="SET NULL"), index=True
+    )
+    # Articles about the same event from different outlets share a story key.
+    story: Mapped[str] = mapped_column(String(200), default="")
     author: Mapped[str] = mapped_column(String(200), default="")
     url: Mapped[str] = mapped_column(Text, default="")
     published: Mapped[date | None] = mapped_column(Date)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from annotator.extensions import db
 from annotator.models import (
     ApiToken,
+    Document,
     DocumentQuestion,
     GoldSpan,
     Label,
@@ -154,7 +155,24 @@ EXPECTED.update(
     }
 )
 
+# Outlet analysis, outlets and stories (issue 20): leads and admins only.
+EXPECTED.update(
+    {
+        P + "/analysis": Route("GET", lead_page()),
+        P + "/analysis/plots/<kind>.<fmt>": Route("GET", lead_page()),
+        P + "/outlets": Route("GET", lead_page()),
+        P + "/stories": Route("GET", lead_page()),
+        P + "/stories/<path:story>": Route("GET", lead_page()),
+        A + "/projects/<int:project_id>/analysis": Route("GET", api_lead()),
+        A + "/projects/<int:project_id>/stories": Route("GET", api_lead()),
+        A + "/projects/<int:project_id>/outlets": Route("GET", api_lead()),
+    }
+)
+
 DEFAULT_ARGS = {
+    "kind": "plot_kind",
+    "fmt": "plot_fmt",
+    "story": "story",
     "project_id": "project",
     "document_id": "document",
     "label_id": "label",
@@ -193,6 +211,7 @@ def world(app):
         )
         run = ModelRun(project_id=project.id, level="sentence", status="failed")
         db.session.add_all([span, token, gold, run])
+        db.session.get(Document, ids["document"]).story = "geneva-talks"
         db.session.commit()
         ids.update(
             label=framing,
@@ -203,6 +222,9 @@ def world(app):
             token=token.id,
             gold=gold.id,
             run=run.id,
+            plot_kind="labels",
+            plot_fmt="svg",
+            story="geneva-talks",
         )
     return ids
 

@@ -22,9 +22,9 @@ from typing import Any
 
 import orjson
 
-FIELDS = ("id", "title", "text", "outlet", "author", "url", "date", "meta")
+FIELDS = ("id", "title", "text", "outlet", "author", "url", "date", "meta", "story")
 _FIELD_SET = frozenset(FIELDS)
-_STRING_FIELDS = ("id", "title", "outlet", "author", "url")
+_STRING_FIELDS = ("id", "title", "outlet", "author", "url", "story")
 EXTENSIONS = (".txt", ".jsonl", ".csv", ".zip")
 ZIP_MAX_MEMBERS = 10_000
 ZIP_MAX_TOTAL = 200 * 1024 * 1024
@@ -51,6 +51,7 @@ class ArticleRow:
     meta: dict[str, Any] = field(default_factory=dict)
     sha256: str = ""
     source: str = ""
+    story: str = ""  # articles about the same event from different outlets share it
 
 
 def normalise_text(text: str) -> str:
@@ -273,11 +274,13 @@ def _row(name: str, line: int | None, record: dict, max_chars: int) -> ArticleRo
     text = normalise_text(raw)
     if len(text) > max_chars:
         raise ImportFailed(name, line, f"text has {len(text)} characters (limit {max_chars}).")
-    ident, title, outlet, author, url = [
+    ident, title, outlet, author, url, story = [
         _string(name, line, key, get(key, "")) for key in _STRING_FIELDS
     ]
-    if len(ident) > 200 or len(outlet) > 200 or len(author) > 200:
-        raise ImportFailed(name, line, "id, outlet and author are limited to 200 characters.")
+    if max(len(ident), len(outlet), len(author), len(story)) > 200:
+        raise ImportFailed(
+            name, line, "id, outlet, author and story are limited to 200 characters."
+        )
     meta = get("meta", {})
     if not isinstance(meta, dict):
         raise ImportFailed(name, line, "'meta' must be a JSON object.")
@@ -293,6 +296,7 @@ def _row(name: str, line: int | None, record: dict, max_chars: int) -> ArticleRo
         meta=meta,
         sha256=digest,
         source=f"{name}:{line}" if line else name,
+        story=story,
     )
 
 

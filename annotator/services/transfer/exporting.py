@@ -6,6 +6,7 @@ guidelines, counts and agreement figures.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -81,11 +82,25 @@ def documents(project: Project, request: ExportRequest, tally: Tally | None = No
         done_only=request.done_only,
     )
     docs = SELECTIONS[request.content](iter_documents(project.id, selection))
+    docs = _with_story_and_leaning(project, docs)
     if request.labels:
         docs = filter_labels(docs, request.labels)
     if request.annotators and request.content != "majority":
         docs = filter_annotators(docs, request.annotators)
     return docs if tally is None else _counted(docs, tally)
+
+
+def _with_story_and_leaning(project: Project, docs: Iterator[DocumentRecord]):
+    """Adds ``story`` and ``outlet_leaning`` to the metadata of articles that have them."""
+    from annotator.services.projects.outlets import article_metadata
+
+    extra = article_metadata(project.id)
+    if not extra:
+        yield from docs
+        return
+    for doc in docs:
+        more = extra.get(doc.id)
+        yield dataclasses.replace(doc, meta={**doc.meta, **more}) if more else doc
 
 
 def _counted(docs: Iterator[DocumentRecord], tally: Tally) -> Iterator[DocumentRecord]:
@@ -134,6 +149,11 @@ def _blocks(chunks: Iterator[bytes], size: int = BLOCK) -> Iterator[bytes]:
 def _with_card(project: Project, request: ExportRequest, entries):
     names = []
     for name, content in entries:
+        names.append(name)
+        yield name, content
+    from annotator.services.analysis.outlets import bundle_entries  # the outlet tables
+
+    for name, content in bundle_entries(project, request.content):
         names.append(name)
         yield name, content
     yield "README.md", card(project, names)

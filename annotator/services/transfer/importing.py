@@ -11,6 +11,7 @@ from annotator.extensions import db
 from annotator.models import Document, Project
 from annotator.models.base import utcnow
 from annotator.services.errors import ServiceError
+from annotator.services.projects.outlets import match_outlets
 from annotator.services.transfer.article_files import ArticleRow, ImportFailed, read_articles
 
 
@@ -78,6 +79,7 @@ def insert_rows(
                 "title": row.title,
                 "text": row.text,
                 "outlet": row.outlet,
+                "story": row.story,
                 "author": row.author,
                 "url": row.url,
                 "published": row.published,
@@ -86,6 +88,11 @@ def insert_rows(
                 "created_at": now,
             }
         )
+    # Outlet names matched case- and whitespace-insensitively to the project's outlets
+    # (in import order: the first spelling of a new outlet becomes its display name)
+    outlet_ids = match_outlets(project_id, list(dict.fromkeys(v["outlet"] for v in values)))
+    for v in values:
+        v["outlet_id"] = outlet_ids.get(v["outlet"])
     insert = Document.__table__.insert()  # Core executemany: no ORM objects
     for i in range(0, len(values), INSERT_BATCH):
         db.session.execute(insert, values[i : i + INSERT_BATCH])
