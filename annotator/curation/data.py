@@ -29,7 +29,7 @@ def queue(project: Project) -> list[dict]:
     first, most disagreement first (articles without a figure after those with one)."""
     from annotator.services.analysis.agreement import report_for
 
-    report = report_for(project, n_boot=0)
+    report = report_for(project, n_boot=0, decisions=False)
     figures = {r["document_id"]: r for r in report.get("per_document", [])}
     gold = dict(
         db.session.execute(
@@ -110,9 +110,12 @@ def curation_payload(user: User, role: str, project: Project, document: Document
     payload["annotator_answers"] = answers
     payload["gold_answers"] = gold_answers(document.id)
     payload["curation"] = {"status": curation_status(document.id)}
-    payload["unmerged"] = db.session.execute(
-        select(DocumentCuration.unmerged).where(DocumentCuration.document_id == document.id)
-    ).scalar_one_or_none() or []
+    payload["unmerged"] = (
+        db.session.execute(
+            select(DocumentCuration.unmerged).where(DocumentCuration.document_id == document.id)
+        ).scalar_one_or_none()
+        or []
+    )
     payload["viewer"]["read_only"] = False
     return payload
 

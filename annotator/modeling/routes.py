@@ -48,7 +48,7 @@ def page(project_id: int):
         .scalars()
         .all()
     )
-    human = report_for(project, n_boot=0)
+    human = report_for(project, n_boot=0, decisions=False)
     return render_template(
         "modeling/page.html",
         project=project,

@@ -166,3 +166,25 @@ def test_gold_answers_attributes_links_and_notes_are_exported(app, client, auth,
     rows = list(csv.DictReader(io.StringIO(_export(app, "csv").decode())))
     quote = next(r for r in rows if r["label"] == "Quote")
     assert json.loads(quote["attributes"])["form"] == "indirect"
+
+
+def test_agreement_report_covers_questions_attributes_and_links(client, auth, gold_world):
+    auth.login("lena")
+    report = client.get(f"/api/v1/projects/{gold_world['project']}/agreement").get_json()
+    question = report["questions"]["one-sided"]
+    assert question["level"] == "ordinal" and question["documents"] == 2
+    # alice and bob agree on both articles (4 and 1): alpha 1, kappa 1
+    assert question["alpha"] == pytest.approx(1.0) and question["kappa"] == pytest.approx(1.0)
+    frame = report["attributes"]["Framing"]["frame"]
+    assert frame["pairs"] == 1 and frame["agreement"] == 0.0
+    assert frame["alpha"] == pytest.approx(0.0)  # two values, one unit: observed = expected
+    claim_type = report["attributes"]["Claim"]["type"]
+    assert (claim_type["matched_pairs"], claim_type["pairs"]) == (2, 1)
+    assert "every rating is the same" in claim_type["reason"]
+    speaker = report["links"]["Quote"]["speaker"]
+    assert speaker["pairs"] == 1 and speaker["agreement"] == 1.0
+    assert any("2 articles" in w for w in report["warnings"])
+    assert report["titles"]["taxes"] == "Taxes will rise"
+    page = client.get(f"/projects/{gold_world['project']}/agreement").get_data(as_text=True)
+    assert "Taxes will rise" in page and 'id="question-agreement"' in page
+    assert "Cohen's κ on characters" in page and "rough guides" in page
