@@ -17,6 +17,7 @@ from annotator.agreement.report import clean
 from annotator.extensions import db
 from annotator.models import Assignment, Document, GoldSpan, Label, Project, Span, User
 from annotator.queries import iter_documents, label_records
+from annotator.records import annotators_of
 
 # Below this many articles a bootstrap interval over articles is shown with a warning.
 SMALL_SAMPLE = 10
@@ -113,6 +114,25 @@ def decision_report(project: Project) -> dict:
     for name, entry in out["questions"].items():
         entry["text"] = questions[name]["text"]
     return clean(out)
+
+
+def sentence_level_agreement(project: Project) -> dict:
+    """Annotator-vs-annotator F1 per label on sentence labels (a sentence carries a label when
+    a span of it overlaps the sentence): the human figure beside a sentence model's F1."""
+    from annotator.agreement.sentence_level import sentence_agreement
+    from annotator.classifier.sentences import sentence_labels, split_sentences
+
+    by_doc: dict[str, dict[str, list]] = {}
+    for doc in iter_documents(project.id):
+        people = sorted(annotators_of(doc))
+        if len(people) < 2:
+            continue
+        sentences = split_sentences(doc.text)
+        by_doc[doc.id] = {
+            who: sentence_labels([s for s in doc.spans if s.annotator == who], sentences)
+            for who in people
+        }
+    return sentence_agreement(by_doc, [lb.name for lb in label_records(project.id)])
 
 
 def _mean_pair(matrix) -> float | None:
