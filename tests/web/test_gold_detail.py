@@ -188,3 +188,15 @@ def test_agreement_report_covers_questions_attributes_and_links(client, auth, go
     page = client.get(f"/projects/{gold_world['project']}/agreement").get_data(as_text=True)
     assert "Taxes will rise" in page and 'id="question-agreement"' in page
     assert "Cohen's κ on characters" in page and "rough guides" in page
+
+
+def test_dataset_card_counts_gold(app, client, auth, gold_world):
+    auth.login("lena")
+    client.post(f"{C}/projects/{gold_world['project']}/merge", json={})
+    bundle = client.get(f"/api/v1/projects/{gold_world['project']}/export?format=jsonl&bundle=1")
+    card = zipfile.ZipFile(io.BytesIO(bundle.data)).read("README.md").decode()
+    assert "## Gold standard" in card
+    for row in ("| articles | 2 |", "| spans | 5 |", "| links | 1 |", "| answers | 2 |"):
+        assert row in card, card
+    assert "| attribute values | 2 |" in card and "| open split votes | 1 |" in card
+    assert "ordinal alpha (question one-sided)" in card

@@ -15,7 +15,16 @@ from annotator.agreement import project_report
 from annotator.agreement.decisions import question_agreement, span_decision_agreement
 from annotator.agreement.report import clean
 from annotator.extensions import db
-from annotator.models import Assignment, Document, GoldSpan, Label, Project, Span, User
+from annotator.models import (
+    Assignment,
+    Document,
+    DocumentQuestion,
+    GoldSpan,
+    Label,
+    Project,
+    Span,
+    User,
+)
 from annotator.queries import iter_documents, label_records
 from annotator.records import annotators_of
 
@@ -101,9 +110,13 @@ def report_for(
 
 def decision_report(project: Project) -> dict:
     """Agreement on article questions, span attributes and links (``agreement.decisions``)."""
+    rows = db.session.execute(
+        select(DocumentQuestion)
+        .where(DocumentQuestion.project_id == project.id)
+        .order_by(DocumentQuestion.order, DocumentQuestion.id)
+    ).scalars()  # a query, not ``project.questions``: exports pass a detached project
     questions = {
-        q.name: {"kind": q.kind, "values": q.allowed_values(), "text": q.text}
-        for q in sorted(project.questions, key=lambda q: (q.order, q.id))
+        q.name: {"kind": q.kind, "values": q.allowed_values(), "text": q.text} for q in rows
     }
     answers, spans = [], []
     for doc in iter_documents(project.id):
@@ -168,4 +181,12 @@ def headline_figures(project: Project) -> dict | None:
     }
     for label, values in report.get("per_label", {}).items():
         figures[f"unitizing alpha ({label})"] = values.get("unitizing_alpha")
+    for name, q in report.get("questions", {}).items():
+        figures[f"{q['level']} alpha (question {name})"] = q.get("alpha")
+    for label, attrs in report.get("attributes", {}).items():
+        for name, a in attrs.items():
+            figures[f"alpha ({label} {name}, {a['pairs']} matched pairs)"] = a.get("alpha")
+    for label, attrs in report.get("links", {}).items():
+        for name, a in attrs.items():
+            figures[f"same link ({label} {name}, {a['pairs']} matched pairs)"] = a.get("agreement")
     return {k: v for k, v in figures.items() if v is not None}
