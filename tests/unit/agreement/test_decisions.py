@@ -139,3 +139,17 @@ def test_attribute_and_link_agreement_on_matched_spans():
     assert report["links"]["Quote"]["speaker"]["type"] == "link"
     nothing = span_decision_agreement([], LABELS)["attributes"]["Framing"]["frame"]
     assert nothing["alpha"] is None and nothing["reason"] == "no spans matched between annotators"
+
+
+def test_undefined_report_figures_carry_a_reason():
+    from annotator.agreement import project_report
+
+    spans = [("d1", "alice", 0, 5, "Claim"), ("d2", "bob", 0, 5, "Claim")]
+    report = project_report(spans, {"d1": 20, "d2": 20}, n_boot=0)
+    assert report["status"] == "ok"
+    overall = report["overall"]
+    assert overall["character_alpha"] is None
+    assert overall["reasons"]["character_alpha"] == "no article was annotated by two annotators"
+    assert overall["reasons"]["unitizing_alpha"].endswith("annotated by every annotator")
+    assert "span_f1_exact" in overall["reasons"]
+    assert report["per_label"]["Claim"]["reasons"]["character_alpha"]
