@@ -200,3 +200,13 @@ def test_dataset_card_counts_gold(app, client, auth, gold_world):
         assert row in card, card
     assert "| attribute values | 2 |" in card and "| open split votes | 1 |" in card
     assert "ordinal alpha (question one-sided)" in card
+
+
+def test_cli_agreement_prints_decision_agreement(runner, gold_world):
+    result = runner.invoke(args=["agreement", "Gold study", "--bootstrap", "50"])
+    assert result.exit_code == 0, result.output
+    assert "question one-sided: ordinal alpha 1.000" in result.output
+    assert (
+        "attribute Framing.frame: alpha 0.000, same value 0% over 1 matched pairs" in result.output
+    )
+    assert "link Quote.speaker:" in result.output and "warning: The 95% intervals" in result.output
