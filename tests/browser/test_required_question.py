@@ -8,7 +8,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Assignment, DocumentQuestion
@@ -17,21 +17,23 @@ from tests.browser.helpers import open_article, wait_saved
 pytestmark = pytest.mark.browser
 
 
+def _set_required(live_server, project_id, value: bool):
+    """Through the ORM, as the labels page does: the change restamps the cached schema."""
+    with live_server.db():
+        questions = db.session.execute(
+            select(DocumentQuestion).where(DocumentQuestion.project_id == project_id)
+        ).scalars()
+        for question in questions:
+            question.required = value
+        db.session.commit()
+        db.session.remove()
+
+
 @pytest.fixture
 def required(live_server, world):
-    with live_server.db():
-        db.session.execute(
-            update(DocumentQuestion)
-            .where(DocumentQuestion.project_id == world["project"])
-            .values(required=True)
-        )
-        db.session.commit()
-        db.session.remove()
+    _set_required(live_server, world["project"], True)
     yield world
-    with live_server.db():
-        db.session.execute(update(DocumentQuestion).values(required=False))
-        db.session.commit()
-        db.session.remove()
+    _set_required(live_server, world["project"], False)
 
 
 def status_of(live_server, world, document):
