@@ -110,12 +110,14 @@ def curation_payload(user: User, role: str, project: Project, document: Document
     payload["annotator_answers"] = answers
     payload["gold_answers"] = gold_answers(document.id)
     payload["curation"] = {"status": curation_status(document.id)}
-    payload["unmerged"] = (
-        db.session.execute(
-            select(DocumentCuration.unmerged).where(DocumentCuration.document_id == document.id)
-        ).scalar_one_or_none()
-        or []
-    )
+    unmerged = db.session.execute(
+        select(DocumentCuration.unmerged).where(DocumentCuration.document_id == document.id)
+    ).scalar_one_or_none()
+    have = {(g["label"], g["start"], g["end"]) for g in payload["gold"]}
+    # what the last pre-fill left out, less what a curator has since made gold
+    payload["unmerged"] = [
+        u for u in unmerged or [] if (u["label"], u["start"], u["end"]) not in have
+    ]
     payload["viewer"]["read_only"] = False
     return payload
 

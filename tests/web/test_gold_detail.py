@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from annotator.extensions import db
-from annotator.models import GoldSpan, Label, Project
+from annotator.models import GoldSpan, Label, Project, Span
 from annotator.services.annotation.workflow import answer_question, set_status
 from annotator.services.projects.assigning import assign
 from annotator.services.transfer.exporting import ExportRequest, stream
@@ -131,6 +131,12 @@ def test_merge_keeps_agreed_attributes_and_links_and_counts_what_it_leaves(
     assert changed.get_json()["disputes"] == {}
     again = client.post(f"{C}/projects/{gold_world['project']}/merge", json={}).get_json()
     assert again["gold_spans_added"] == 0 and again["unmerged"]["already_gold"] == 5
+    # Accepting the left-out span by hand takes it off the article's list.
+    with app.app_context():
+        few = db.session.execute(select(Span.id).where(Span.text == "the few")).scalar_one()
+    accepted = client.post(f"{C}/documents/{gold_world['doc']}/gold", json={"span_id": few})
+    assert accepted.status_code == 201
+    assert client.get(f"{C}/documents/{gold_world['doc']}").get_json()["unmerged"] == []
 
 
 def _export(app, fmt, **options):
