@@ -4,8 +4,6 @@ once ("No spans — mark done anyway?") and only a yes marks it done."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -80,6 +78,10 @@ def test_required_question_and_confirm_on_empty_done(live_server, required, page
     assert dialogs == ["No spans — mark done anyway?"]
     assert status_of(live_server, world, world["second"]) == "todo"
     answer["yes"] = True
-    page.click("#done-button")
-    page.wait_for_url(re.compile(r"/projects/\d+"))
+    status_url = f"/api/v1/documents/{world['second']}/status"
+    with page.expect_response(lambda r: r.url.endswith(status_url)) as response:
+        page.click("#done-button")
+    assert response.value.status == 200
+    page.wait_for_url(lambda url: "/annotate" not in url or f"/{world['second']}/" not in url)
+    assert dialogs == ["No spans — mark done anyway?"] * 2
     assert status_of(live_server, world, world["second"]) == "done"
