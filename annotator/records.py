@@ -82,6 +82,7 @@ class DocumentRecord:
     spans: tuple[SpanRecord, ...] = ()
     answers: tuple[AnswerRecord, ...] = ()
     gold: tuple[SpanRecord, ...] = ()
+    gold_answers: tuple[AnswerRecord, ...] = ()  # curated article answers, annotator "gold"
     # Who finished the article (a done assignment), marks or not: an annotator who marked
     # nothing still votes "nothing here" in majority votes and soft labels. Not written out.
     annotators: tuple[str, ...] = ()
@@ -89,6 +90,5 @@ class DocumentRecord:
 
 def annotators_of(doc: DocumentRecord) -> set[str]:
     """A document's annotators: who finished it, and anyone with spans or answers (not gold)."""
-    return (
-        {s.annotator for s in doc.spans} | {a.annotator for a in doc.answers} | set(doc.annotators)
-    )
+    answered = {a.annotator for a in doc.answers if a.annotator != "gold"}
+    return {s.annotator for s in doc.spans} | answered | set(doc.annotators)

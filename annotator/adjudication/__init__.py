@@ -4,12 +4,14 @@ No Flask, models or database: ``services.curation.gold_merge`` feeds it records 
 proposes.
 """
 
+from .attributes import merge_attributes
 from .merge import (
+    REASONS,
     AnswerCandidate,
     GoldCandidate,
     MergeResult,
     MergeRule,
-    merge_attributes,
+    Unmerged,
     merge_document,
 )
 
@@ -18,6 +20,8 @@ __all__ = [
     "GoldCandidate",
     "MergeResult",
     "MergeRule",
+    "REASONS",
+    "Unmerged",
     "merge_attributes",
     "merge_document",
 ]

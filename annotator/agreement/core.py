@@ -61,6 +61,38 @@ def _mean_offdiag(mat: np.ndarray) -> float:
     return float(vals.mean()) if vals.size else math.nan
 
 
+def _undefined(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, list | tuple):
+        return not value or any(_undefined(v) for v in value)
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _explain(entry: dict, c: Corpus, unit: dict, n_boot: int, what: str) -> None:
+    """``entry["reasons"]``: why each figure of ``entry`` that is undefined is undefined."""
+    shared = bool((c.present.sum(0) >= 2).any())
+    why = {
+        "unitizing_alpha": unit.get("reason")
+        or f"expected disagreement is zero: {what} covers nothing (or everything)",
+        "character_alpha": (
+            f"only one category in use ({what} never, or always): expected disagreement is zero"
+            if shared
+            else "no article was annotated by two annotators"
+        ),
+        "character_alpha_ci": (
+            "not computed (no bootstrap draws asked for)"
+            if not n_boot
+            else "every bootstrap draw was undefined (too few articles or categories)"
+        ),
+        "span_f1_exact": f"no pair of annotators marked {what} on articles they share",
+        "span_f1_partial": f"no pair of annotators marked {what} on articles they share",
+    }
+    reasons = {k: r for k, r in why.items() if k in entry and _undefined(entry[k])}
+    if reasons:
+        entry["reasons"] = reasons
+
+
 def core(c: Corpus, n_boot: int, seed: int, confidence: float) -> dict:
     """Overall and per-label figures plus the pieces other sections reuse."""
     mg = Merged(c)
@@ -87,6 +119,9 @@ def core(c: Corpus, n_boot: int, seed: int, confidence: float) -> dict:
         }
         for i, lab in enumerate(c.labels)
     }
+    _explain(overall, c, unit, n_boot, "any label")
+    for lab, entry in per_label.items():
+        _explain(entry, c, unit, n_boot, f"label {lab}")
     return {
         "overall": overall,
         "per_label": per_label,

@@ -13,6 +13,11 @@ GOLD = {
         "text": {"type": "string"},
         "attributes": {"type": "object"},
         "provenance": {"type": "array", "items": {"type": "string"}},
+        "disputes": {
+            "type": "object",
+            "description": "split votes auto-merge left open: attribute -> annotator -> value",
+        },
+        "notes": {"type": "object", "description": "annotator -> their note on the span"},
         "source": {"type": "string", "enum": ["auto", "manual"]},
         "version": {"type": "integer"},
     },
@@ -38,6 +43,24 @@ ACCEPT = {
     },
 }
 _OPTIONAL_RULE = {**_json(MERGE_RULE), "required": False}
+MERGE_SUMMARY = {
+    "type": "object",
+    "properties": {
+        "documents": {"type": "integer"},
+        "gold_spans_added": {"type": "integer"},
+        "per_label": {"type": "object"},
+        "gold_answers_added": {"type": "integer"},
+        "open_questions": {"type": "integer", "description": "answer ties left open"},
+        "links_added": {"type": "integer", "description": "links set on new gold spans"},
+        "spans_with_disputes": {"type": "integer", "description": "split attribute votes"},
+        "unmerged": {
+            "type": "object",
+            "description": "candidates not made gold, by reason: below_min_votes, tie, "
+            "outvoted, boundary_variant, duplicate, already_gold, overlaps_gold, rejected, empty",
+        },
+        "rule": MERGE_RULE,
+    },
+}
 PATHS.update(
     {
         "/curation/projects/{project_id}/queue": {
@@ -52,7 +75,7 @@ PATHS.update(
                 "summary": "Auto-merge every article into gold (leads); idempotent",
                 "parameters": [_id("project_id")],
                 "requestBody": _OPTIONAL_RULE,
-                "responses": _ok("counts", OBJECT),
+                "responses": _ok("counts", MERGE_SUMMARY),
             }
         },
         "/curation/documents/{document_id}": {
@@ -67,7 +90,7 @@ PATHS.update(
                 "summary": "Auto-merge one article into gold (leads); idempotent",
                 "parameters": [_id("document_id")],
                 "requestBody": _OPTIONAL_RULE,
-                "responses": _ok("counts", OBJECT),
+                "responses": _ok("counts", MERGE_SUMMARY),
             }
         },
         "/curation/documents/{document_id}/gold": {

@@ -49,6 +49,7 @@ def agreement_command(project, as_json, bootstrap):
             f"{'[' + _fmt(ci[0]) + ', ' + _fmt(ci[1]) + ']':>17} "
             f"{_fmt(r.get('span_f1_exact')):>9} {_fmt(r.get('span_f1_partial')):>9}"
         )
+    _decisions(report)
     gold = report.get("gold")
     if gold:
         click.echo("against gold:")
@@ -59,6 +60,30 @@ def agreement_command(project, as_json, bootstrap):
                     f"partial {_fmt(r.get('f1_partial'))} "
                     f"alpha {_fmt(r.get('character_alpha'))} ({r.get('documents', 0)} articles)"
                 )
+
+
+def _why(value, reason) -> str:
+    return f"n/a ({reason})" if value is None and reason else _fmt(value)
+
+
+def _decisions(report: dict) -> None:
+    """Question, attribute and link agreement, and warnings."""
+    for name, q in report.get("questions", {}).items():
+        click.echo(
+            f"question {name}: {q['level']} alpha {_why(q.get('alpha'), q.get('reason'))}, "
+            f"kappa ({q['weights']}) {_why(q.get('kappa'), q.get('kappa_reason'))} "
+            f"over {q['documents']} articles"
+        )
+    for part in ("attributes", "links"):
+        for label, attrs in report.get(part, {}).items():
+            for name, a in attrs.items():
+                same = "n/a" if a.get("agreement") is None else f"{100 * a['agreement']:.0f}%"
+                click.echo(
+                    f"{part[:-1]} {label}.{name}: alpha {_why(a.get('alpha'), a.get('reason'))}, "
+                    f"same value {same} over {a['pairs']} matched pairs"
+                )
+    for warning in report.get("warnings", []):
+        click.echo(f"warning: {warning}")
 
 
 def _f(value) -> str:

@@ -25,7 +25,7 @@ def adjudicate_command(project, min_votes, match):
     """
     from annotator.adjudication import MergeRule
     from annotator.extensions import db
-    from annotator.services.curation.gold_merge import run_merge
+    from annotator.services.curation.gold_merge import describe_unmerged, run_merge
     from annotator.services.projects.projects import get_project
 
     summary = run_merge(None, get_project(project), MergeRule(min_votes=min_votes, match=match))
@@ -34,10 +34,16 @@ def adjudicate_command(project, min_votes, match):
     click.echo(
         f"{summary['documents']} articles ({rule} annotators, {match} match): "
         f"{summary['gold_spans_added']} gold spans and {summary['gold_answers_added']} answers "
-        f"added, {summary['open_questions']} answers left open (ties)."
+        f"added, {summary['open_questions']} answers left open (ties); "
+        f"{summary['links_added']} links set, {summary['spans_with_disputes']} gold spans with "
+        "split attribute votes left open."
     )
     for label, count in summary["per_label"].items():
         click.echo(f"  {label:<24} {count}")
+    if summary["unmerged"]:
+        click.echo(describe_unmerged(summary["unmerged"]).split(":")[0] + ":")
+        for reason, count in summary["unmerged"].items():
+            click.echo(f"  {reason:<24} {count}")
 
 
 COMMANDS = [adjudicate_command]

@@ -4,6 +4,7 @@ annotator's spans, the gold lane and answers. Plain functions over the database.
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 from sqlalchemy import func, select
 
@@ -28,7 +29,7 @@ def queue(project: Project) -> list[dict]:
     first, most disagreement first (articles without a figure after those with one)."""
     from annotator.services.analysis.agreement import report_for
 
-    report = report_for(project, n_boot=0)
+    report = report_for(project, n_boot=0, decisions=False)
     figures = {r["document_id"]: r for r in report.get("per_document", [])}
     gold = dict(
         db.session.execute(
@@ -38,13 +39,21 @@ def queue(project: Project) -> list[dict]:
             .group_by(GoldSpan.document_id)
         ).all()
     )
-    status = dict(
+    disputed = dict(
         db.session.execute(
-            select(DocumentCuration.document_id, DocumentCuration.status)
-            .join(Document, Document.id == DocumentCuration.document_id)
-            .where(Document.project_id == project.id)
+            select(GoldSpan.document_id, func.count(GoldSpan.id))
+            .join(Document, Document.id == GoldSpan.document_id)
+            .where(Document.project_id == project.id, GoldSpan.disputes.is_not(None))
+            .group_by(GoldSpan.document_id)
         ).all()
     )
+    status, unmerged = {}, {}
+    for doc_id, state, left in db.session.execute(
+        select(DocumentCuration.document_id, DocumentCuration.status, DocumentCuration.unmerged)
+        .join(Document, Document.id == DocumentCuration.document_id)
+        .where(Document.project_id == project.id)
+    ):
+        status[doc_id], unmerged[doc_id] = state, left or []
     rows = []
     for doc_id, external, title in db.session.execute(
         select(Document.id, Document.external_id, Document.title)
@@ -62,6 +71,10 @@ def queue(project: Project) -> list[dict]:
                 "disagreement": fig.get("disagreement"),
                 "alpha": fig.get("alpha"),
                 "gold": gold.get(doc_id, 0),
+                # gold spans whose attribute votes split, and candidates the merge left out
+                "disputes": disputed.get(doc_id, 0),
+                "unmerged": len(unmerged.get(doc_id, ())),
+                "unmerged_reasons": dict(Counter(u["reason"] for u in unmerged.get(doc_id, ()))),
                 "status": status.get(doc_id, "open"),
             }
         )
@@ -97,6 +110,14 @@ def curation_payload(user: User, role: str, project: Project, document: Document
     payload["annotator_answers"] = answers
     payload["gold_answers"] = gold_answers(document.id)
     payload["curation"] = {"status": curation_status(document.id)}
+    unmerged = db.session.execute(
+        select(DocumentCuration.unmerged).where(DocumentCuration.document_id == document.id)
+    ).scalar_one_or_none()
+    have = {(g["label"], g["start"], g["end"]) for g in payload["gold"]}
+    # what the last pre-fill left out, less what a curator has since made gold
+    payload["unmerged"] = [
+        u for u in unmerged or [] if (u["label"], u["start"], u["end"]) not in have
+    ]
     payload["viewer"]["read_only"] = False
     return payload
 

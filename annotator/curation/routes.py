@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from annotator.adjudication import REASONS
 from annotator.curation.api import ids_in_range
 from annotator.curation.data import neighbours
 from annotator.curation.data import queue as build_queue
 from annotator.extensions import db
 from annotator.navigation import add_project_link
 from annotator.services.annotation.documents import document_for
-from annotator.services.curation.gold_merge import parse_rule, run_merge
+from annotator.services.curation.gold_merge import describe_unmerged, parse_rule, run_merge
 from annotator.services.errors import ServiceError
 from annotator.viewhelpers import project_or_abort
 
@@ -25,7 +26,11 @@ add_project_link("curation.queue", "Curation")
 def queue_page(project_id: int):
     project, role = project_or_abort(project_id, lead=True)
     return render_template(
-        "curation/queue.html", project=project, role=role, documents=build_queue(project)
+        "curation/queue.html",
+        project=project,
+        role=role,
+        documents=build_queue(project),
+        reasons=REASONS,
     )
 
 
@@ -47,10 +52,13 @@ def merge(project_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
+        unmerged = describe_unmerged(summary["unmerged"])
         flash(
             f"Pre-filled gold on {summary['documents']} articles: "
-            f"{summary['gold_spans_added']} spans, {summary['gold_answers_added']} answers "
-            f"added; {summary['open_questions']} answers left open (ties).",
+            f"{summary['gold_spans_added']} spans, {summary['gold_answers_added']} answers, "
+            f"{summary['links_added']} links added; {summary['open_questions']} answers left "
+            f"open (ties); {summary['spans_with_disputes']} gold spans with split attribute "
+            "votes." + (f" {unmerged}." if unmerged else ""),
             "success",
         )
     return redirect(url_for("curation.queue", project_id=project.id))

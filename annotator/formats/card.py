@@ -29,6 +29,7 @@ def dataset_card(
     annotator_count: int,
     agreement: Mapping[str, Any] | None,
     files: Sequence[str],
+    gold: Mapping[str, int] | None = None,
 ) -> str:
     """Markdown README: labels with attributes, guidelines, counts, agreement and how to load."""
     total = sum(documents_by_outlet.values())
@@ -55,6 +56,9 @@ def dataset_card(
         out.append(f"| {_cell(outlet or '(none)')} | {n} |")
     out += [f"| **Total** | **{total}** |", "", "## Agreement", ""]
     out += _agreement(agreement) if agreement else ["Not computed for this export."]
+    if gold and gold.get("articles"):
+        out += ["", "## Gold standard", "", "| Gold | Count |", "| --- | --- |"]
+        out += [f"| {_cell(k)} | {v} |" for k, v in gold.items()]
     out += ["", "## Files", ""]
     out += [f"- `{f}`" for f in files] or ["- (none)"]
     jsonl = [f for f in files if f.endswith(".jsonl")]

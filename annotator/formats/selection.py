@@ -20,9 +20,10 @@ def raw(documents: Iterable[DocumentRecord]) -> Iterator[DocumentRecord]:
 
 
 def gold_only(documents: Iterable[DocumentRecord]) -> Iterator[DocumentRecord]:
-    """Only the gold spans (annotators' spans and answers dropped)."""
+    """Only gold: the gold spans, and the curated answers as the article's answers (annotator
+    ``"gold"``); annotators' spans and answers dropped."""
     for doc in documents:
-        yield dataclasses.replace(doc, spans=(), answers=())
+        yield dataclasses.replace(doc, spans=(), answers=doc.gold_answers)
 
 
 def majority_vote(

@@ -11,7 +11,7 @@ from annotator.extensions import db
 from annotator.models import ModelRun
 from annotator.navigation import add_project_link
 from annotator.projects.forms import ActionForm
-from annotator.services.analysis.agreement import report_for
+from annotator.services.analysis.agreement import report_for, sentence_level_agreement
 from annotator.services.analysis.training import start_run
 from annotator.services.projects.access import load_project
 from annotator.viewhelpers import project_or_abort
@@ -48,13 +48,19 @@ def page(project_id: int):
         .scalars()
         .all()
     )
-    human = report_for(project, n_boot=0)
+    human = report_for(project, n_boot=0, decisions=False)
+    # A sentence model is set beside annotators' agreement on the same sentence labels, a span
+    # model beside their span F1: like with like.
+    sentence_human = (
+        sentence_level_agreement(project) if any(r.level == "sentence" for r in runs) else {}
+    )
     return render_template(
         "modeling/page.html",
         project=project,
         role=role,
         runs=runs,
         human=human,
+        sentence_human=sentence_human,
         action=ActionForm(),
     )
 

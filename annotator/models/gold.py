@@ -41,6 +41,10 @@ class GoldSpan(db.Model):
     text: Mapped[str] = mapped_column(Text)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     provenance: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Split votes auto-merge left open: attribute -> annotator -> their value (None: none).
+    disputes: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # The supporting annotators' notes on their spans: annotator -> note.
+    notes: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True))
     source: Mapped[str] = mapped_column(String(16), default="manual")
     adjudicated_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -116,6 +120,8 @@ class DocumentCuration(db.Model):
         ForeignKey("document.id", ondelete="CASCADE"), unique=True
     )
     status: Mapped[str] = mapped_column(String(16), default="open")
+    # Candidates the last auto-merge did not make gold: label, start, end, reason, annotators.
+    unmerged: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = created_column()
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -111,6 +112,8 @@ class DocumentQuestion(db.Model):
     options: Mapped[list[str]] = mapped_column(JSON, default=list)
     scale: Mapped[int] = mapped_column(Integer, default=5)
     order: Mapped[int] = mapped_column(Integer, default=0)
+    # Done is refused until a required question is answered.
+    required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         UniqueConstraint("project_id", "name", name="uq_question_project_name"),

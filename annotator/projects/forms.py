@@ -66,6 +66,7 @@ class QuestionForm(FlaskForm):
         "Scale points (Likert)", default=5, validators=[Optional(), NumberRange(2, 10)]
     )
     options = StringField("Options (choice; separate with |)", validators=[Length(max=2000)])
+    required = BooleanField("Required (Done is refused until it is answered)")
     submit = SubmitField("Add question")
 
 

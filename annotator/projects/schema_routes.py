@@ -104,6 +104,7 @@ def add_question(project_id: int):
                 kind=form.kind.data,
                 scale=form.scale.data or 5,
                 options=options,
+                required=form.required.data,
             )
         except ServiceError as exc:
             db.session.rollback()
@@ -113,6 +114,21 @@ def add_question(project_id: int):
             flash("Question added.", "success")
     else:
         flash("; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()), "error")
+    return redirect(url_for("projects.labels", project_id=project.id))
+
+
+@bp.route("/<int:project_id>/questions/<int:question_id>/required", methods=["POST"])
+@login_required
+def toggle_required(project_id: int, question_id: int):
+    project, _ = project_or_abort(project_id, lead=True)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired; reload the page.")
+    question = db.session.get(DocumentQuestion, question_id)
+    if question is None or question.project_id != project.id:
+        abort(404, "No such question.")
+    question.required = not question.required
+    db.session.commit()
+    flash(f"{question.name!r} is {'required' if question.required else 'optional'} now.", "success")
     return redirect(url_for("projects.labels", project_id=project.id))
 
 

@@ -20,6 +20,7 @@ from annotator.models import (
     Document,
     DocumentAnswer,
     DocumentQuestion,
+    GoldAnswer,
     GoldSpan,
     Label,
     User,
@@ -89,6 +90,7 @@ def iter_documents(
         spans = span_rows(queries.spans, params)
         answers = _answers(queries.answers, params, external, users, questions, allowed)
         gold = gold_records(queries.gold, params, external, labels, links)
+        gold_answers = _gold_answers(queries.gold_answers, params, external, questions)
         for doc_id, external_id, title, text, outlet, author, url, published, meta in rows:
             if allowed is not None and not allowed.get(doc_id):
                 continue
@@ -107,6 +109,7 @@ def iter_documents(
                 else (),
                 tuple(answers.get(doc_id, ())),
                 tuple(gold.get(doc_id, ())),
+                tuple(gold_answers.get(doc_id, ())),
                 tuple(sorted(users[u] for u in finished.get(doc_id, ()))),
             )
 
@@ -179,12 +182,18 @@ class _BatchQueries:
                 GoldSpan.text,
                 GoldSpan.attributes,
                 GoldSpan.id,
+                GoldSpan.notes,
             )
             .where(in_batch(GoldSpan.document_id))
             .order_by(GoldSpan.document_id, GoldSpan.start, GoldSpan.end, GoldSpan.id)
         )
         if wanted_labels is not None:
             self.gold = self.gold.where(GoldSpan.label_id.in_(wanted_labels))
+        self.gold_answers = (
+            select(GoldAnswer.document_id, GoldAnswer.question_id, GoldAnswer.value)
+            .where(in_batch(GoldAnswer.document_id))
+            .order_by(GoldAnswer.document_id, GoldAnswer.question_id)
+        )
 
 
 def _iso_date(value) -> str:
@@ -213,4 +222,12 @@ def _answers(query, params, external, users, questions, allowed):
         if allowed is not None and user not in allowed.get(doc, ()):
             continue
         out[doc].append(AnswerRecord(external[doc], users[user], questions[question], value))
+    return out
+
+
+def _gold_answers(query, params, external, questions):
+    """Curated answers per document, as answers of annotator ``"gold"``."""
+    out: dict[int, list[AnswerRecord]] = defaultdict(list)
+    for doc, question, value in db.session.connection().execute(query, params):
+        out[doc].append(AnswerRecord(external[doc], "gold", questions[question], value))
     return out

@@ -122,9 +122,8 @@ def gold_records(query, params, external, labels, links) -> dict[int, list[SpanR
     link attributes rewritten from database ids to those local ids."""
     out: dict[int, list[SpanRecord]] = defaultdict(list)
     local: dict[int, dict[int, str]] = defaultdict(dict)
-    for doc, label, start, end, text, attrs, gold_id in db.session.connection().execute(
-        query, params
-    ):
+    rows = db.session.connection().execute(query, params)
+    for doc, label, start, end, text, attrs, gold_id, notes in rows:
         n = len(out[doc]) + 1
         local[doc][gold_id] = f"G{n}"
         out[doc].append(
@@ -136,6 +135,7 @@ def gold_records(query, params, external, labels, links) -> dict[int, list[SpanR
                 end,
                 text,
                 dict(attrs or {}),
+                gold_note(notes),
                 id=f"G{n}",
             )
         )
@@ -143,3 +143,10 @@ def gold_records(query, params, external, labels, links) -> dict[int, list[SpanR
         for doc, records in out.items():
             _relink(records, links, local[doc])
     return out
+
+
+def gold_note(notes) -> str:
+    """The supporting annotators' notes on a gold span as one note, a ``who: note`` line each."""
+    if not notes:
+        return ""
+    return "\n".join(f"{who}: {note}" for who, note in sorted(notes.items()))

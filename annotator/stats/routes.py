@@ -26,6 +26,7 @@ def dashboard(project_id: int):
         heatmaps = {
             "exact": cells(pairs["annotators"], pairs["f1_exact"]),
             "partial": cells(pairs["annotators"], pairs["f1_partial"]),
+            "kappa": cells(pairs["annotators"], pairs["kappa"]),
         }
     time_per = {a["username"]: a for a in annotator_progress(project.id)}
     return render_template(

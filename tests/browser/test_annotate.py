@@ -275,6 +275,7 @@ def test_answer_done_opens_next_and_skip(live_server, world, page, login):
     expect(page.locator("#guidelines-panel")).to_be_hidden()
     page.locator("#questions input[value='4']").check()
     wait_saved(page)
+    page.once("dialog", lambda dialog: dialog.accept())  # no spans: "mark done anyway?"
     page.click("#done-button")
     page.wait_for_url(re.compile(rf"/documents/{world['emoji']}/annotate"))
     expect(page.locator("#annotate")).to_have_attribute("data-ready", "true")

@@ -82,6 +82,9 @@ EXPECTED: dict[str, Route] = {
     P + "/labels/<int:label_id>": Route("GET", lead_page()),
     P + "/labels/<int:label_id>/delete": Route("POST", lead_page(302), {"label_id": "spare_label"}),
     P + "/questions": Route("POST", lead_page(302)),
+    P + "/questions/<int:question_id>/required": Route(
+        "POST", lead_page(302), {"question_id": "other_question"}
+    ),
     P + "/questions/<int:question_id>/delete": Route("POST", lead_page(302)),
     P + "/members": Route("GET", lead_page()),
     P + "/members/<int:user_id>/remove": Route("POST", lead_page(302)),
@@ -194,6 +197,7 @@ def world(app):
         add_member(project, carl, "annotator")
         spare = save_label(project, name="Spare", color="#123456")
         question = save_question(project, name="spare", text="Spare?", kind="likert")
+        other = save_question(project, name="other", text="Other?", kind="likert")
         framing = db.session.execute(
             select(Label.id).where(Label.project_id == project.id, Label.name == "Framing")
         ).scalar_one()
@@ -217,6 +221,7 @@ def world(app):
             label=framing,
             spare_label=spare.id,
             spare_question=question.id,
+            other_question=other.id,
             spare_member=carl.id,
             span=span.id,
             token=token.id,

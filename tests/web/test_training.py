@@ -92,7 +92,10 @@ def test_background_run_from_the_model_page(app, client, auth, trained_world):
         time.sleep(0.25)
     assert status["status"] == "finished", status
     page = client.get(f"/projects/{trained_world['project']}/model").get_data(as_text=True)
-    assert "Human span F1" in page and "Claim" in page
+    # A sentence model beside the annotators' sentence-level agreement (identical here: 1.000)
+    assert "Human sentence F1" in page and "Human span F1" not in page and "Claim" in page
+    assert '<td class="human-sentence">1.000</td>' in page
+    assert "predicted yes" in page and "true: no" in page
     auth.logout()
     auth.login("alice")
     assert client.get(f"/api/v1/runs/{run_id}").status_code == 403

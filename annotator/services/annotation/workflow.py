@@ -67,12 +67,32 @@ def set_status(user: User, document: Document, status: Any, reason: Any = "") ->
     if status == "skipped" and not reason.strip():
         raise ServiceError("Say why you skip this article.")
     assignment = _own_assignment(user, document)
+    if status == "done":
+        _require_answers(user, document)
     now = utcnow()
     assignment.status = status
     assignment.skip_reason = reason.strip() if status == "skipped" else ""
     assignment.started_at = assignment.started_at or now
     assignment.finished_at = now if status in ("done", "skipped") else None
     return assignment
+
+
+def _require_answers(user: User, document: Document) -> None:
+    """Done is refused while a required question of the project is unanswered."""
+    required = db.session.execute(
+        select(DocumentQuestion.id, DocumentQuestion.text)
+        .where(DocumentQuestion.project_id == document.project_id, DocumentQuestion.required)
+        .order_by(DocumentQuestion.order, DocumentQuestion.id)
+    ).all()
+    if not required:
+        return
+    answered = answers_of(user.id, document.id)
+    missing = [text for qid, text in required if str(qid) not in answered]
+    if missing:
+        raise ServiceError(
+            "Answer the required question before marking Done: " + "; ".join(missing),
+            payload={"missing_questions": [q for q, _ in required if str(q) not in answered]},
+        )
 
 
 def add_time(user: User, document: Document, seconds: Any) -> int:

@@ -44,6 +44,10 @@ def gold_dict(gold: GoldSpan, label_name: str | None = None) -> dict[str, Any]:
         "text": gold.text,
         "attributes": gold.attributes or {},
         "provenance": list(gold.provenance or []),
+        # split votes auto-merge left open (attribute -> annotator -> value), until a curator
+        # sets the attribute
+        "disputes": gold.disputes or {},
+        "notes": gold.notes or {},
         "source": gold.source,
         "version": gold.version,
     }
@@ -199,6 +203,11 @@ def update_gold(user: User, gold_id: int, data: dict) -> GoldSpan:
     provenance = sorted(
         set(gold.provenance or []) | set(_supporters(document.id, label.id, start, end))
     )
+    disputes = {
+        name: votes
+        for name, votes in (gold.disputes or {}).items()
+        if label.id == gold.label_id and attrs.get(name) in (None, "")
+    }
     result = db.session.execute(
         update(GoldSpan)
         .where(GoldSpan.id == gold.id, GoldSpan.version == version)
@@ -209,6 +218,7 @@ def update_gold(user: User, gold_id: int, data: dict) -> GoldSpan:
             text=covered,
             attributes=attrs,
             provenance=provenance,
+            disputes=disputes or None,
             adjudicated_by=user.id,
             version=GoldSpan.version + 1,
             updated_at=utcnow(),

@@ -3,17 +3,17 @@ article and store the proposed gold with its audit rows. Idempotent (see ``adjud
 
 from __future__ import annotations
 
-import dataclasses
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import select
 
-from annotator.adjudication import MergeRule, merge_document
+from annotator.adjudication import REASONS, MergeRule, merge_document
 from annotator.extensions import db
 from annotator.models import (
     Assignment,
     Document,
+    DocumentCuration,
     GoldAnswer,
     GoldEvent,
     GoldSpan,
@@ -29,17 +29,22 @@ from annotator.services.errors import ServiceError
 def run_merge(
     user: User | None, project: Project, rule: MergeRule, document_ids=None
 ) -> dict[str, Any]:
-    """Auto-merge every (or the given) document of the project into gold; returns counts."""
+    """Auto-merge every (or the given) document of the project into gold; returns counts.
+
+    Agreed attributes and links go into gold (links pointing at gold span ids), split votes
+    into ``GoldSpan.disputes``; the candidates that did not become gold are stored on the
+    article's ``DocumentCuration.unmerged`` and counted by reason in the summary."""
     labels = {
         lb.name: lb
         for lb in db.session.execute(select(Label).where(Label.project_id == project.id)).scalars()
     }
+    names = {lb.id: name for name, lb in labels.items()}
     questions = {q.name: q.id for q in project.questions}
-    links = link_attributes(project.id)
+    links = {label: names_ for label, names_ in link_attributes(project.id).items() if names_}
     done = _done_annotators(project.id)
     added: dict[str, int] = defaultdict(int)
-    answers = documents = 0
-    open_questions = 0
+    reasons: Counter[str] = Counter()
+    answers = documents = open_questions = disputed = linked = 0
     ids = dict(
         db.session.execute(select(Document.external_id, Document.id).where(
             Document.project_id == project.id
@@ -47,42 +52,56 @@ def run_merge(
     )  # fmt: skip
     for record in list(iter_documents(project.id, document_ids=document_ids)):
         doc_id = ids[record.id]
-        spans = [_without_links(s, links.get(s.label, ())) for s in record.spans]
         existing = (
             db.session.execute(select(GoldSpan).where(GoldSpan.document_id == doc_id))
             .scalars()
             .all()
         )
-        names = {lb.id: name for name, lb in labels.items()}
         result = merge_document(
-            spans,
+            record.spans,
             done.get(doc_id, set()) | {a.annotator for a in record.answers},
             rule,
             answers=record.answers,
             existing=[(names[g.label_id], g.start, g.end) for g in existing],
             rejected=_rejected(doc_id),
             gold_questions=_question_names(doc_id, questions),
+            links=links,
         )
         documents += 1
         open_questions += len(result.open_questions)
+        reasons.update(u.reason for u in result.unmerged)
+        _store_unmerged(doc_id, result)
+        gold_ids = {(names[g.label_id], g.start, g.end): g.id for g in existing}
+        created = []
         for cand in result.spans:
-            label = labels[cand.label]
             gold = GoldSpan(
                 document_id=doc_id,
-                label_id=label.id,
+                label_id=labels[cand.label].id,
                 start=cand.start,
                 end=cand.end,
                 text=record.text[cand.start : cand.end],
-                attributes=cand.attributes,
+                attributes=dict(cand.attributes),
+                disputes=cand.disputes or None,
+                notes=cand.notes or None,
                 provenance=cand.provenance,
                 source="auto",
                 adjudicated_by=user.id if user else None,
                 version=1,
             )
             db.session.add(gold)
-            db.session.flush()
-            _event(doc_id, user, "create", gold.id, None, gold_dict(gold, cand.label))
+            created.append((cand, gold))
             added[cand.label] += 1
+            disputed += bool(cand.disputes)
+        db.session.flush()
+        gold_ids.update((cand.key, gold.id) for cand, gold in created)
+        for cand, gold in created:
+            if cand.links:
+                gold.attributes = {
+                    **gold.attributes,
+                    **{name: gold_ids[key] for name, key in cand.links.items()},
+                }
+                linked += len(cand.links)
+            _event(doc_id, user, "create", gold.id, None, gold_dict(gold, cand.label))
         for answer in result.answers:
             db.session.add(
                 GoldAnswer(
@@ -105,15 +124,33 @@ def run_merge(
         "per_label": dict(sorted(added.items())),
         "gold_answers_added": answers,
         "open_questions": open_questions,
+        "links_added": linked,
+        "spans_with_disputes": disputed,
+        "unmerged": dict(sorted(reasons.items())),
         "rule": {"min_votes": rule.min_votes, "match": rule.match},
     }
 
 
-def _without_links(span, link_names):
-    if not link_names or not span.attributes:
-        return span
-    attrs = {k: v for k, v in span.attributes.items() if k not in link_names}
-    return dataclasses.replace(span, attributes=attrs)
+def _store_unmerged(document_id: int, result) -> None:
+    """The candidates of this run that need a curator's eye (not those already gold)."""
+    rows = [u.as_dict() for u in result.unmerged if u.reason != "already_gold"]
+    curation = db.session.execute(
+        select(DocumentCuration).where(DocumentCuration.document_id == document_id)
+    ).scalar_one_or_none()
+    if curation is None:
+        if not rows:
+            return
+        curation = DocumentCuration(document_id=document_id, status="open")
+        db.session.add(curation)
+    curation.unmerged = rows or None
+
+
+def describe_unmerged(counts: dict[str, int]) -> str:
+    """``"3 not merged: 2 tied with an overlapping boundary, 1 ..."``, or ``""``."""
+    if not counts:
+        return ""
+    parts = ", ".join(f"{n} {REASONS.get(reason, reason)}" for reason, n in counts.items())
+    return f"{sum(counts.values())} candidates not merged: {parts}"
 
 
 def _done_annotators(project_id: int) -> dict[int, set[str]]:

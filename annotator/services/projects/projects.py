@@ -158,6 +158,7 @@ def save_question(
     kind: str,
     scale: int = 5,
     options: list[str] | None = None,
+    required: bool = False,
 ) -> DocumentQuestion:
     name, text, options = (name or "").strip(), (text or "").strip(), options or []
     if not name or len(name) > 80:
@@ -179,6 +180,7 @@ def save_question(
         scale=scale,
         options=options if kind == "choice" else [],
         order=len(project.questions),
+        required=bool(required),
     )
     project.questions.append(question)
     db.session.flush()

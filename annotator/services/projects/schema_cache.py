@@ -80,6 +80,7 @@ def _build(project_id: int) -> ProjectSchema:
                 "text": q.text,
                 "kind": q.kind,
                 "options": q.allowed_values(),
+                "required": q.required,
             }
             for q in questions
         ],

@@ -183,7 +183,14 @@ def card(project: Project, files: list[str]) -> str:
         annotators,
         agreement_summary(project),
         files,
+        gold=gold_counts(project),
     )
+
+
+def gold_counts(project: Project) -> dict[str, int]:
+    from annotator.services.curation.counts import gold_counts as counts
+
+    return counts(project)
 
 
 def agreement_summary(project: Project) -> dict | None:

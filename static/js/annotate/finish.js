@@ -1,12 +1,23 @@
 // "Done" and "Skip" (with a reason): wait for unsent changes, set the status, open the next
-// article (or the project when there is none).
+// article (or the project when there is none). Done waits for the required questions (the
+// server refuses too) and, on an article without spans, asks once: a Done with no spans is a
+// vote for "nothing here" in majority votes.
 
 import { api } from "./api.js";
 import { message } from "./message.js";
 
 const $ = (id) => document.getElementById(id);
 
-export function setupFinish({ assignment, readOnly, queue, statusUrl, pageUrl, nextUrl }) {
+/** The required questions (fieldsets marked ``required``) without a checked answer. */
+function unanswered() {
+  return Array.from(document.querySelectorAll("fieldset.question.required"))
+    .filter((group) => !group.querySelector("input:checked"))
+    .map((group) => group.querySelector("legend").textContent.replace(/\s*\*$/, ""));
+}
+
+export function setupFinish({
+  assignment, readOnly, queue, statusUrl, pageUrl, nextUrl, spanCount = () => 1,
+}) {
   if (readOnly || !assignment) {
     $("finish").hidden = true;
     $("assignment-status").hidden = true;
@@ -33,7 +44,17 @@ export function setupFinish({ assignment, readOnly, queue, statusUrl, pageUrl, n
     }
   }
 
-  $("done-button").addEventListener("click", () => finish("done", ""));
+  $("done-button").addEventListener("click", () => {
+    const missing = unanswered();
+    if (missing.length) {
+      message(`Answer the required question before marking Done: ${missing.join("; ")}`);
+      const first = document.querySelector("fieldset.question.required:not(:has(input:checked)) input");
+      if (first) first.focus();
+      return;
+    }
+    if (spanCount() === 0 && !window.confirm("No spans — mark done anyway?")) return;
+    finish("done", "");
+  });
   $("skip-button").addEventListener("click", () => {
     form.hidden = false;
     $("skip-reason").focus();

@@ -9,8 +9,12 @@ export function renderQuestions(container, questions, answers, { readOnly, onAns
     const options = q.options || [];
     const group = el(
       "fieldset",
-      { class: `question question-${q.kind}`, dataset: { questionId: q.id } },
-      el("legend", {}, q.text || q.name),
+      {
+        class: `question question-${q.kind}${q.required ? " required" : ""}`,
+        dataset: { questionId: q.id },
+      },
+      el("legend", {}, q.text || q.name,
+        q.required ? el("abbr", { class: "required-mark", title: "required" }, " *") : null),
       ...options.map((value) => {
         const input = el("input", {
           type: "radio", name, value, checked: answers[String(q.id)] === value, disabled: readOnly,

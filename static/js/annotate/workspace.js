@@ -87,7 +87,7 @@ export class AnnotatePage {
     setupFinish({
       assignment: this.data.assignment, readOnly: this.readOnly, queue: this.queue,
       statusUrl: `${base}/documents/${documentId}/status`, pageUrl: this.cfg.pageUrl,
-      nextUrl: this.cfg.nextUrl,
+      nextUrl: this.cfg.nextUrl, spanCount: () => this.store.sorted().length,
     });
     if (this.readOnly) {
       this.cfg.root.classList.add("read-only");

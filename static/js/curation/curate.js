@@ -43,6 +43,7 @@ function render() {
   goldList($("gold-list"), model.gold, labelsById(), state.selected);
   $("gold-count").textContent = String(model.gold.length);
   $("curation-status").value = data.curation.status;
+  renderUnmerged();
   renderAnswers();
   if (!state.editing) showSpan($("span-panel"), model, current());
   root.dataset.ready = "true";
@@ -121,6 +122,23 @@ function step(delta) {
 
 function setStatus(status) {
   return act(api.put(`${docUrl}/status`, { status }), `Marked ${status.replace("_", " ")}.`);
+}
+
+const REASONS = {
+  below_min_votes: "too few annotators", tie: "tied with an overlapping boundary",
+  outvoted: "outvoted by an overlapping boundary", boundary_variant: "another boundary taken",
+  duplicate: "marked twice by", overlaps_gold: "overlaps gold", rejected: "rejected",
+  empty: "no characters",
+};
+
+function renderUnmerged() {
+  const rows = state.data.unmerged || [];
+  const chars = Array.from(state.data.document.text);
+  $("unmerged").hidden = !rows.length;
+  $("unmerged-count").textContent = String(rows.length);
+  $("unmerged-list").replaceChildren(...rows.map((u) => el("li", {},
+    el("span", { class: "span-label" }, u.label), ` “${chars.slice(u.start, u.end).join("")}” `,
+    el("span", { class: "reason" }, `${REASONS[u.reason] || u.reason} (${u.annotators.join(", ")})`))));
 }
 
 function renderAnswers() {

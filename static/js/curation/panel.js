@@ -17,6 +17,24 @@ export function goldMatch(model, item) {
     g.end === item.end) || null;
 }
 
+/** A link attribute's value (a span id) as the linked span's label and text. */
+function shown(model, item, value) {
+  if (typeof value !== "number") return String(value);
+  const pool = item.kind === "gold" ? model.gold : model.lanes[item.who] || [];
+  const target = pool.find((sp) => sp.id === value);
+  return target ? `→ ${target.label} “${target.text}”` : String(value);
+}
+
+/** Split attribute votes auto-merge left open: each annotator's value. */
+function disputeList(disputes) {
+  const entries = Object.entries(disputes || {});
+  if (!entries.length) return null;
+  return el("div", { class: "disputes", id: "disputes" },
+    el("p", { class: "dispute-head" }, "Annotators disagree (left open):"),
+    el("ul", { class: "attrs" }, ...entries.map(([name, votes]) => el("li", {}, `${name}: `,
+      Object.entries(votes).map(([who, v]) => `${who} ${v === null ? "(none)" : v}`).join(" · ")))));
+}
+
 export function showSpan(panel, model, item) {
   panel.textContent = "";
   if (!item) {
@@ -25,13 +43,20 @@ export function showSpan(panel, model, item) {
   }
   const isGold = item.kind === "gold";
   const attrs = Object.entries(item.attributes || {});
-  panel.append(
+  const notes = Object.entries(item.notes || {});
+  const parts = [
     el("h2", {}, isGold ? "Gold span" : `${item.who}'s span`),
     el("p", {}, el("strong", { class: "span-label" }, item.label)),
     el("blockquote", { class: "selected-text" }, item.text),
-    attrs.length ? el("ul", { class: "attrs" }, ...attrs.map(([k, v]) => el("li", {}, `${k}: ${v}`)))
-      : null,
-  );
+    attrs.length ? el("ul", { class: "attrs" },
+      ...attrs.map(([k, v]) => el("li", {}, `${k}: ${shown(model, item, v)}`))) : null,
+    !isGold && item.note ? el("p", { class: "note" }, `Note: ${item.note}`) : null,
+    isGold ? disputeList(item.disputes) : null,
+    notes.length ? el("ul", { class: "attrs notes" },
+      ...notes.map(([who, note]) => el("li", {}, `${who}'s note: ${note}`))) : null,
+  ];
+  // Node.append would write a null as the text "null"
+  panel.append(...parts.filter((part) => part !== null));
   if (isGold) {
     panel.append(
       el("p", { class: "hint" }, `Supported by ${(item.provenance || []).join(", ") || "nobody"}`,
@@ -48,6 +73,8 @@ export function showSpan(panel, model, item) {
     `${votes} of ${model.names.length} annotators marked exactly this.`));
   if (already) {
     panel.append(el("p", { class: "flash flash-success" }, "Already in gold."));
+    const disputes = disputeList(already.disputes);
+    if (disputes) panel.append(disputes);
     return;
   }
   panel.append(el("div", { class: "panel-actions" },

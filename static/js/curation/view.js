@@ -64,8 +64,10 @@ function voteRow(text, para, lanes, n) {
       body.append(piece);
       continue;
     }
-    const cls = `vote v${voteLevel(seg.k, n)}${seg.labels > 1 ? " mixed" : ""}`;
-    body.append(el("span", { class: cls, title: voteTitle(seg.k, n, seg.labels),
+    // Full agreement (green) only when the labels and attribute values agree too.
+    const level = Math.min(voteLevel(seg.k, n), seg.labels > 1 || seg.split ? 3 : 4);
+    const cls = `vote v${level}${seg.labels > 1 ? " mixed" : ""}${seg.split ? " split" : ""}`;
+    body.append(el("span", { class: cls, title: voteTitle(seg.k, n, seg.labels, seg.split),
       dataset: { k: seg.k } }, piece));
   }
   return body;
