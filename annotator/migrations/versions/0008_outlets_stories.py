@@ -1,7 +1,7 @@
 """outlets as records (name, aliases, leaning, rating source) and the story key of articles
 
 Revision ID: 0008outletsstories
-Revises: 0005schemastamp
+Revises: 0007goldquestions
 Create Date: 2026-12-02 20:50:00
 
 Existing articles' outlet names are matched case- and whitespace-insensitively into one
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008outletsstories"
-down_revision = "0005schemastamp"
+down_revision = "0007goldquestions"
 branch_labels = None
 depends_on = None
 
