@@ -120,7 +120,7 @@ def export_project(project_id: int):
         bundle=args.get("bundle") in ("1", "true"),
     ).validate()
     body = stream(project, export_request)
-    response = Response(stream_with_context(body), mimetype=media_type(export_request))
+    response = Response(stream_with_context(body), content_type=media_type(export_request))
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{filename(project, export_request)}"'
     )

@@ -9,7 +9,12 @@ from typing import Any
 from annotator.formats.brat import read_brat, write_brat
 from annotator.formats.conll import write_conll
 from annotator.formats.csvfmt import write_csv
-from annotator.formats.doccano import read_doccano, write_doccano, write_doccano_merged
+from annotator.formats.doccano import (
+    read_doccano,
+    write_doccano,
+    write_doccano_merged,
+    write_doccano_relations,
+)
 from annotator.formats.jsonl import jsonl_lines, read_jsonl, write_jsonl
 from annotator.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotator.formats.ptc import read_ptc
@@ -31,6 +36,10 @@ class Writer:
     write: Callable[..., Iterator[Any]]
     description: str = ""
     write_bytes: Callable[..., Iterator[bytes]] | None = None
+    # Keyword options ``write`` takes beyond the documents: ``labels`` (the project's
+    # LabelRecords: attribute types, links), ``report`` (a dict counting what the format could
+    # not hold or changed), ``raw`` (CSV: formula-like cells verbatim).
+    options: frozenset[str] = frozenset()
 
     def encoded(self, documents: Iterable[DocumentRecord], **options: Any) -> Iterator[bytes]:
         """A single-file format's output as UTF-8 bytes."""
@@ -56,16 +65,21 @@ WRITERS: dict[str, Writer] = {
                "native: metadata, every annotator's spans, answers, gold, soft labels",
                jsonl_lines),
         Writer("doccano", ".zip", "application/zip", True, write_doccano,
-               "doccano JSONL, one file per annotator"),
+               "doccano JSONL, one file per annotator", options=frozenset({"report"})),
+        Writer("doccano-relations", ".zip", "application/zip", True, write_doccano_relations,
+               "doccano JSONL with relations (links), one file per annotator",
+               options=frozenset({"report", "labels"})),
         Writer("doccano-merged", ".jsonl", "application/x-ndjson", False, write_doccano_merged,
-               "doccano JSONL, all annotators merged"),
+               "doccano JSONL, all annotators merged", options=frozenset({"report"})),
         Writer("labelstudio", ".json", "application/json", False, write_labelstudio,
                "Label Studio tasks, one annotation per annotator"),
         Writer("brat", ".zip", "application/zip", True, write_brat,
                "brat standoff .txt/.ann per article and annotator"),
         Writer("conll", ".conll", "text/plain; charset=utf-8", False, write_conll,
                "token-per-line BIO tags"),
-        Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv, "one span per row"),
+        Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv,
+               "one span per row (formula-like cells neutralised)",
+               options=frozenset({"report", "raw"})),
     )
 }  # fmt: skip
 

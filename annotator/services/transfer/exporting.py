@@ -40,6 +40,7 @@ class ExportRequest:
     done_only: bool = False
     soft_labels: bool = False
     bundle: bool = False
+    raw_cells: bool = False  # CSV: formula-like cells verbatim (not neutralised)
 
     def validate(self) -> ExportRequest:
         if self.format not in WRITERS:
@@ -71,6 +72,9 @@ class Tally:
 
     documents: int = 0
     spans: int = 0
+    # What the format could not hold or changed, by kind (e.g. ``neutralised`` CSV cells,
+    # ``nested`` spans a single CoNLL column could not tag): reported, never silent.
+    reductions: dict[str, int] = field(default_factory=dict)
 
 
 def documents(project: Project, request: ExportRequest, tally: Tally | None = None):
@@ -103,7 +107,8 @@ def stream(project: Project, request: ExportRequest, tally: Tally | None = None)
     article), counting into ``tally`` if given. Raises ServiceError (before the first byte)
     on a bad request."""
     request.validate()
-    options = {"soft_labels": True} if request.soft_labels else {}
+    tally = tally if tally is not None else Tally()
+    options = writer_options(project, request, tally)
     docs = documents(project, request, tally)
     if not request.bundle:
         return _blocks(export(request.format, docs, **options))
@@ -114,6 +119,25 @@ def stream(project: Project, request: ExportRequest, tally: Tally | None = None)
     else:
         entries = [(data_name, writer.encoded(docs, **options))]
     return _blocks(stream_zip(_with_card(project, request, entries)))
+
+
+def writer_options(project: Project, request: ExportRequest, tally: Tally) -> dict:
+    """The keyword options the request's writer takes (see ``Writer.options``)."""
+    writer = WRITERS[request.format]
+    options: dict = {"soft_labels": True} if request.soft_labels else {}
+    if "labels" in writer.options:
+        options["labels"] = label_records(project.id)
+    if "report" in writer.options:
+        options["report"] = tally.reductions
+    if "raw" in writer.options and request.raw_cells:
+        options["raw"] = True
+    return options
+
+
+def count_documents(project: Project, request: ExportRequest) -> int:
+    """How many articles the export will hold at most (for a progress bar)."""
+    query = select(func.count(Document.id)).where(Document.project_id == project.id)
+    return db.session.execute(query).scalar_one()
 
 
 def _blocks(chunks: Iterator[bytes], size: int = BLOCK) -> Iterator[bytes]:
