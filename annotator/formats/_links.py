@@ -1,8 +1,9 @@
 """Links between spans (a link attribute holds the target span's document-local ``id``) and the
 attribute types writers need, from the project's LabelRecords.
 
-Without LabelRecords, a string attribute whose value is the ``id`` of another span of the same
-annotator in the same article counts as a link (how exports read back into an untyped project).
+An attribute typed ``link`` is a link; one untyped or typed ``text`` whose value is the ``id`` of
+another span of the same annotator in the same article counts as one too (links read back from
+another tool's file into a project whose attributes were created as text).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Schema:
 
     def is_link(self, label: str, name: str, value: object, ids: dict[str, SpanRecord]) -> bool:
         attr = self.attributes.get(label, {}).get(name)
-        if attr is not None:
+        if attr is not None and attr.type != "text":
             return attr.type == "link"
         return isinstance(value, str) and value in ids
 
