@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +16,10 @@ from annotator.formats.doccano import (
     write_doccano_relations,
 )
 from annotator.formats.jsonl import jsonl_lines, read_jsonl, write_jsonl
-from annotator.formats.labelstudio import read_labelstudio, write_labelstudio
+from annotator.formats.labelstudio import labeling_config, read_labelstudio, write_labelstudio
 from annotator.formats.ptc import read_ptc
 from annotator.formats.ziputil import stream_zip
-from annotator.records import DocumentRecord
+from annotator.records import DocumentRecord, LabelRecord
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class Writer:
     # LabelRecords: attribute types, links), ``report`` (a dict counting what the format could
     # not hold or changed), ``raw`` (CSV: formula-like cells verbatim).
     options: frozenset[str] = frozenset()
+    # Files a bundle adds for the consumer, from the project's LabelRecords (e.g. Label
+    # Studio's labelling config): ``extras(labels)`` gives ``(path, text)`` entries.
+    extras: Callable[[Sequence[LabelRecord]], list[tuple[str, str]]] | None = None
 
     def encoded(self, documents: Iterable[DocumentRecord], **options: Any) -> Iterator[bytes]:
         """A single-file format's output as UTF-8 bytes."""
@@ -72,7 +75,9 @@ WRITERS: dict[str, Writer] = {
         Writer("doccano-merged", ".jsonl", "application/x-ndjson", False, write_doccano_merged,
                "doccano JSONL, all annotators merged", options=frozenset({"report"})),
         Writer("labelstudio", ".json", "application/json", False, write_labelstudio,
-               "Label Studio tasks, one annotation per annotator"),
+               "Label Studio tasks, one annotation per annotator (bundle: label_config.xml)",
+               options=frozenset({"labels", "report"}),
+               extras=lambda labels: [("label_config.xml", labeling_config(labels))]),
         Writer("brat", ".zip", "application/zip", True, write_brat,
                "brat standoff: a folder per annotator, links as relations, annotation.conf",
                options=frozenset({"labels", "report"})),

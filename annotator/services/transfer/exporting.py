@@ -160,6 +160,11 @@ def _with_card(project: Project, request: ExportRequest, entries):
     for name, content in entries:
         names.append(name)
         yield name, content
+    extras = WRITERS[request.format].extras
+    if extras is not None:
+        for name, content in extras(label_records(project.id)):
+            names.append(name)
+            yield name, content
     yield "README.md", card(project, names)
 
 
