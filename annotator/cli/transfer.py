@@ -74,8 +74,23 @@ def import_command(project, files):
     is_flag=True,
     help="CSV: write cells starting with = + - @ verbatim (default: neutralised with a ').",
 )
+@click.option(
+    "--label-columns",
+    is_flag=True,
+    help="CoNLL: one tag column per label, so nested spans are kept (default: one column).",
+)
 def export_command(
-    project, fmt, content, output, labels, annotators, done_only, soft_labels, bundle, raw_cells
+    project,
+    fmt,
+    content,
+    output,
+    labels,
+    annotators,
+    done_only,
+    soft_labels,
+    bundle,
+    raw_cells,
+    label_columns,
 ):
     """Export PROJECT's annotations to a file, streaming."""
     from annotator.services.projects.projects import get_project
@@ -88,7 +103,15 @@ def export_command(
 
     target = get_project(project)
     request = ExportRequest(
-        fmt, content, list(annotators), list(labels), done_only, soft_labels, bundle, raw_cells
+        fmt,
+        content,
+        list(annotators),
+        list(labels),
+        done_only,
+        soft_labels,
+        bundle,
+        raw_cells,
+        label_columns,
     )
     tally = Tally()
     began, size = time.perf_counter(), 0  # the export itself: reading, writing, the file
@@ -122,8 +145,15 @@ def export_command(
 REDUCTIONS = {
     "neutralised": "CSV cells starting with = + - @ tab or CR were prefixed with ' "
     "(--raw-cells writes them verbatim)",
-    "nested": "span(s) nested in or overlapping another span of the same column could not be "
-    "tagged in CoNLL (use --label for one column per label)",
+    "nested": "span(s) nested in or overlapping another span could not be tagged in the single "
+    "CoNLL column and were left out (--label-columns writes one column per label)",
+    "merged": "overlapping span(s) of the same label were merged in their CoNLL column",
+    "attributes_dropped": "attribute value(s) cannot be held by this format and were left out",
+    "notes_dropped": "note(s) cannot be held by this format and were left out",
+    "notes_flattened": "note(s) had line breaks written as spaces (brat notes are one line)",
+    "attribute_values_changed": "attribute value(s) had spaces, | or , written as _ (brat)",
+    "spans_dropped": "span(s) covering only line breaks cannot be shown in brat",
+    "spans_trimmed": "span(s) beginning or ending with a line break lost it in brat",
     "links_dropped": "link attribute(s) pointed at a span outside the export and were dropped",
 }
 

@@ -81,8 +81,9 @@ WRITERS: dict[str, Writer] = {
         Writer("brat", ".zip", "application/zip", True, write_brat,
                "brat standoff: a folder per annotator, links as relations, annotation.conf",
                options=frozenset({"labels", "report"})),
-        Writer("conll", ".conll", "text/plain; charset=utf-8", False, write_conll,
-               "token-per-line BIO tags"),
+        Writer("conll", ".zip", "application/zip", True, write_conll,
+               "token-per-line BIO tags, one .conll file per annotator, -DOCSTART- between "
+               "articles", options=frozenset({"report", "label_columns"})),
         Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv,
                "one span per row (formula-like cells neutralised)",
                options=frozenset({"report", "raw"})),

@@ -41,6 +41,7 @@ class ExportRequest:
     soft_labels: bool = False
     bundle: bool = False
     raw_cells: bool = False  # CSV: formula-like cells verbatim (not neutralised)
+    label_columns: bool = False  # CoNLL: one tag column per label (nested spans kept)
 
     def validate(self) -> ExportRequest:
         if self.format not in WRITERS:
@@ -131,6 +132,8 @@ def writer_options(project: Project, request: ExportRequest, tally: Tally) -> di
         options["report"] = tally.reductions
     if "raw" in writer.options and request.raw_cells:
         options["raw"] = True
+    if "label_columns" in writer.options and request.label_columns:
+        options["labels"] = request.labels or [lb.name for lb in label_records(project.id)]
     return options
 
 
