@@ -23,7 +23,7 @@ from annotator.formats import (
     filter_labels,
     stream_zip,
 )
-from annotator.models import Assignment, Document, Project
+from annotator.models import Assignment, Document, Project, Span
 from annotator.queries import Selection, iter_documents, label_records
 from annotator.records import DocumentRecord
 from annotator.services.errors import ServiceError
@@ -76,6 +76,7 @@ class Tally:
     # What the format could not hold or changed, by kind (e.g. ``neutralised`` CSV cells,
     # ``nested`` spans a single CoNLL column could not tag): reported, never silent.
     reductions: dict[str, int] = field(default_factory=dict)
+    labels: Counter = field(default_factory=Counter)  # spans written, by label
 
 
 def documents(project: Project, request: ExportRequest, tally: Tally | None = None):
@@ -97,6 +98,10 @@ def _counted(docs: Iterator[DocumentRecord], tally: Tally) -> Iterator[DocumentR
     for doc in docs:
         tally.documents += 1
         tally.spans += len(doc.spans) + len(doc.gold)
+        for s in doc.spans:
+            tally.labels[s.label] += 1
+        for s in doc.gold:
+            tally.labels[s.label] += 1
         yield doc
 
 
@@ -119,7 +124,7 @@ def stream(project: Project, request: ExportRequest, tally: Tally | None = None)
         entries = writer.write(docs, **options)
     else:
         entries = [(data_name, writer.encoded(docs, **options))]
-    return _blocks(stream_zip(_with_card(project, request, entries)))
+    return _blocks(stream_zip(_with_card(project, request, entries, tally)))
 
 
 def writer_options(project: Project, request: ExportRequest, tally: Tally) -> dict:
@@ -158,7 +163,7 @@ def _blocks(chunks: Iterator[bytes], size: int = BLOCK) -> Iterator[bytes]:
         yield b"".join(pending)
 
 
-def _with_card(project: Project, request: ExportRequest, entries):
+def _with_card(project: Project, request: ExportRequest, entries, tally: Tally):
     names = []
     for name, content in entries:
         names.append(name)
@@ -168,10 +173,20 @@ def _with_card(project: Project, request: ExportRequest, entries):
         for name, content in extras(label_records(project.id)):
             names.append(name)
             yield name, content
-    yield "README.md", card(project, names)
+    yield "README.md", card(project, names, request, tally)
 
 
-def card(project: Project, files: list[str]) -> str:
+# Agreement for the card is computed over the whole project in memory; above this many spans
+# the card points to ``annotator agreement`` instead, so a bundle stays as flat as the export.
+CARD_AGREEMENT_MAX_SPANS = 50_000
+
+
+def card(
+    project: Project,
+    files: list[str],
+    request: ExportRequest | None = None,
+    tally: Tally | None = None,
+) -> str:
     outlets = Counter(
         dict(
             db.session.execute(
@@ -181,11 +196,25 @@ def card(project: Project, files: list[str]) -> str:
             ).all()
         )
     )
+    if "" in outlets or None in outlets:  # no outlet: one honest row
+        outlets[""] = outlets.pop("", 0) + outlets.pop(None, 0)
     annotators = db.session.execute(
         select(func.count(func.distinct(Assignment.user_id))).where(
             Assignment.project_id == project.id
         )
     ).scalar_one()
+    spans = db.session.execute(
+        select(func.count(Span.id))
+        .join(Document, Span.document_id == Document.id)
+        .where(Document.project_id == project.id)
+    ).scalar_one()
+    note = "Not computed for this export."
+    if spans > CARD_AGREEMENT_MAX_SPANS:
+        agreement = None
+        note = (f"Not computed for the card ({spans:,} spans); run "
+                f"`annotator agreement {project.name!r}` for the figures.")  # fmt: skip
+    else:
+        agreement = agreement_summary(project)
     return dataset_card(
         project.name,
         label_records(project.id),
@@ -193,8 +222,12 @@ def card(project: Project, files: list[str]) -> str:
         project.guidelines_version,
         dict(outlets),
         annotators,
-        agreement_summary(project),
+        agreement,
         files,
+        fmt=request.format if request else "jsonl",
+        spans_by_label=dict(tally.labels) if tally else None,
+        reductions=tally.reductions if tally else None,
+        agreement_note=note,
     )
 
 
