@@ -41,6 +41,14 @@ def _front_matter(name: str, fmt: str, files: Sequence[str], total: int) -> list
     if data:
         out += ["configs:", "- config_name: default", "  data_files:"]
         out += [f"  - split: train\n    path: {json.dumps(f)}" for f in data]
+    parquet = [f for f in files if f.startswith("data/") and f.endswith(".parquet")]
+    if parquet:  # --format hf: one config per file (raw, gold, majority)
+        out.append("configs:")
+        for f in parquet:
+            name = f[5:-8]
+            default = ["  default: true"] if name == "raw" else []
+            out += [f"- config_name: {name}", *default, "  data_files:", "  - split: train",
+                    f"    path: {f}"]  # fmt: skip
     out.append("---")
     return out
 

@@ -91,7 +91,20 @@ for path in sorted(glob.glob("*.conll")):  # one file per annotator
     print(path, len(docs), "articles;", chunks, "spans")
 '''
 
+_HF = """\
+import os
+
+from datasets import load_dataset
+
+folder = os.path.abspath(".")  # this README's folder
+# configs: raw (one row per article and annotator), gold, majority
+for config in ("raw", "gold", "majority"):
+    ds = load_dataset(folder, config, split="train")
+    print(config, len(ds), "rows;", sum(len(s) for s in ds["spans"]), "spans")
+"""
+
 _SNIPPETS = {
+    "hf": _HF,
     "jsonl": _JSONL,
     "csv": _CSV,
     "doccano": _DOCCANO,

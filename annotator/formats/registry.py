@@ -15,6 +15,7 @@ from annotator.formats.doccano import (
     write_doccano_merged,
     write_doccano_relations,
 )
+from annotator.formats.hf import write_hf
 from annotator.formats.jsonl import jsonl_lines, read_jsonl, write_jsonl
 from annotator.formats.labelstudio import labeling_config, read_labelstudio, write_labelstudio
 from annotator.formats.ptc import read_ptc
@@ -84,6 +85,8 @@ WRITERS: dict[str, Writer] = {
         Writer("conll", ".zip", "application/zip", True, write_conll,
                "token-per-line BIO tags, one .conll file per annotator, -DOCSTART- between "
                "articles", options=frozenset({"report", "label_columns"})),
+        Writer("hf", ".zip", "application/zip", True, write_hf,
+               "Hugging Face dataset folder: data/{raw,gold,majority}.parquet + README configs"),
         Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv,
                "one span per row (formula-like cells neutralised)",
                options=frozenset({"report", "raw"})),

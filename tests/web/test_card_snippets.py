@@ -16,7 +16,7 @@ from annotator.services.transfer.exporting import ExportRequest, stream
 from tests.web.test_exports import annotated  # noqa: F401  (the fixture)
 
 pytest.importorskip("datasets")
-FORMATS = ["jsonl", "csv", "doccano", "doccano-relations", "labelstudio", "brat", "conll"]
+FORMATS = ["jsonl", "csv", "doccano", "doccano-relations", "labelstudio", "brat", "conll", "hf"]
 
 
 def _bundle(app, fmt, folder):
@@ -47,6 +47,8 @@ def test_card_snippet_runs_against_the_export(app, annotated, tmp_path, fmt):  #
         # alice's Framing "Geneva" inside her Claim: one column holds 3 of her 4, as the card says
         assert lines == ["alice.conll 2 articles; 3 spans", "bob.conll 2 articles; 3 spans"]
         assert "| nested | 1 |" in card
+    elif fmt == "hf":  # alice and bob on one article; gold empty; both marked the Claim
+        assert lines == ["raw 2 rows; 7 spans", "gold 2 rows; 0 spans", "majority 2 rows; 1 spans"]
     else:
         assert lines == ["alice.jsonl 1 articles; 4 spans", "bob.jsonl 1 articles; 3 spans"]
     assert "- **Quote** (2 spans)" in card and "| (no outlet) |" not in card

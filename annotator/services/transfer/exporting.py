@@ -48,6 +48,8 @@ class ExportRequest:
             raise ServiceError(f"Unknown format {self.format!r}; choose {', '.join(WRITERS)}.")
         if self.content not in CONTENTS:
             raise ServiceError(f"Unknown content {self.content!r}; choose {', '.join(CONTENTS)}.")
+        if self.format == "hf" and self.content != "raw":
+            raise ServiceError("The hf format holds raw, gold and majority configs: use raw.")
         if self.soft_labels and self.format != "jsonl":
             raise ServiceError("Soft labels are only written in the jsonl format.")
         return self
@@ -120,7 +122,9 @@ def stream(project: Project, request: ExportRequest, tally: Tally | None = None)
         return _blocks(export(request.format, docs, **options))
     writer = WRITERS[request.format]
     data_name = filename(project, ExportRequest(request.format, request.content))
-    if writer.multi_file:
+    if request.format == "hf":  # the card carries the configs
+        entries = writer.write(docs, readme_file=False, **options)
+    elif writer.multi_file:
         entries = writer.write(docs, **options)
     else:
         entries = [(data_name, writer.encoded(docs, **options))]

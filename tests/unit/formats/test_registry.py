@@ -36,6 +36,7 @@ def test_registry():
         "doccano",
         "doccano-merged",
         "doccano-relations",
+        "hf",
         "labelstudio",
         "brat",
         "conll",
@@ -58,7 +59,7 @@ def test_every_writer_streams_and_is_lazy(name):
         raise AssertionError("consumed past the first chunk")
 
     # per-annotator files are spooled to disk before the zip starts
-    if name not in ("doccano", "doccano-relations", "conll"):
+    if name not in ("doccano", "doccano-relations", "conll", "hf"):
         chunks = export(name, docs())
         assert isinstance(next(chunks), bytes)  # the whole input was not needed
     data = b"".join(export(name, documents()))
