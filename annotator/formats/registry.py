@@ -19,6 +19,7 @@ from annotator.formats.hf import write_hf
 from annotator.formats.jsonl import jsonl_lines, read_jsonl, write_jsonl
 from annotator.formats.labelstudio import labeling_config, read_labelstudio, write_labelstudio
 from annotator.formats.ptc import read_ptc
+from annotator.formats.xmi import write_xmi
 from annotator.formats.ziputil import stream_zip
 from annotator.records import DocumentRecord, LabelRecord
 
@@ -87,6 +88,9 @@ WRITERS: dict[str, Writer] = {
                "articles", options=frozenset({"report", "label_columns"})),
         Writer("hf", ".zip", "application/zip", True, write_hf,
                "Hugging Face dataset folder: data/{raw,gold,majority}.parquet + README configs"),
+        Writer("xmi", ".zip", "application/zip", True, write_xmi,
+               "UIMA CAS XMI for INCEpTION: TypeSystem.xml, annotator/doc.xmi, links as relations",
+               options=frozenset({"labels", "report"})),
         Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv,
                "one span per row (formula-like cells neutralised)",
                options=frozenset({"report", "raw"})),

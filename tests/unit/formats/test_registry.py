@@ -37,6 +37,7 @@ def test_registry():
         "doccano-merged",
         "doccano-relations",
         "hf",
+        "xmi",
         "labelstudio",
         "brat",
         "conll",
