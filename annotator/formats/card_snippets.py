@@ -103,7 +103,35 @@ for config in ("raw", "gold", "majority"):
     print(config, len(ds), "rows;", sum(len(s) for s in ds["spans"]), "spans")
 """
 
+_PRODIGY = """\
+import pandas as pd
+
+# one line per article and annotator; prodigy db-in DATASET {f} stores it in Prodigy
+df = pd.read_json("{f}", lines=True, dtype=False)
+print(df["meta"].map(lambda m: m["id"]).nunique(), "articles;", int(df["spans"].map(len).sum()),
+      "spans")
+"""
+
+_XMI = """\
+import glob
+
+from cassis import load_cas_from_xmi, load_typesystem
+
+# import into INCEpTION as "UIMA CAS XMI" (each annotator's folder), or read with dkpro-cassis
+with open("TypeSystem.xml", "rb") as fh:
+    typesystem = load_typesystem(fh)
+docs, spans = set(), 0
+for path in sorted(glob.glob("*/*.xmi")):
+    with open(path, "rb") as fh:
+        cas = load_cas_from_xmi(fh, typesystem=typesystem)
+    docs.add(path.split("/")[-1])
+    spans += len(cas.select("webanno.custom.Span"))
+print(len(docs), "articles;", spans, "spans")
+"""
+
 _SNIPPETS = {
+    "prodigy": _PRODIGY,
+    "xmi": _XMI,
     "hf": _HF,
     "jsonl": _JSONL,
     "csv": _CSV,

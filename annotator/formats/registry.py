@@ -18,6 +18,7 @@ from annotator.formats.doccano import (
 from annotator.formats.hf import write_hf
 from annotator.formats.jsonl import jsonl_lines, read_jsonl, write_jsonl
 from annotator.formats.labelstudio import labeling_config, read_labelstudio, write_labelstudio
+from annotator.formats.prodigy import write_prodigy
 from annotator.formats.ptc import read_ptc
 from annotator.formats.xmi import write_xmi
 from annotator.formats.ziputil import stream_zip
@@ -91,6 +92,9 @@ WRITERS: dict[str, Writer] = {
         Writer("xmi", ".zip", "application/zip", True, write_xmi,
                "UIMA CAS XMI for INCEpTION: TypeSystem.xml, annotator/doc.xmi, links as relations",
                options=frozenset({"labels", "report"})),
+        Writer("prodigy", ".jsonl", "application/x-ndjson", False, write_prodigy,
+               "Prodigy-style JSONL: one line per article and annotator, spans, answer",
+               options=frozenset({"report"})),
         Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv,
                "one span per row (formula-like cells neutralised)",
                options=frozenset({"report", "raw"})),

@@ -16,7 +16,18 @@ from annotator.services.transfer.exporting import ExportRequest, stream
 from tests.web.test_exports import annotated  # noqa: F401  (the fixture)
 
 pytest.importorskip("datasets")
-FORMATS = ["jsonl", "csv", "doccano", "doccano-relations", "labelstudio", "brat", "conll", "hf"]
+FORMATS = [
+    "jsonl",
+    "csv",
+    "doccano",
+    "doccano-relations",
+    "labelstudio",
+    "brat",
+    "conll",
+    "hf",
+    "xmi",
+    "prodigy",
+]
 
 
 def _bundle(app, fmt, folder):
@@ -39,7 +50,11 @@ def test_card_snippet_runs_against_the_export(app, annotated, tmp_path, fmt):  #
                          text=True, timeout=300, env=env)  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
     lines = run.stdout.strip().splitlines()
-    if fmt in ("jsonl", "labelstudio", "brat"):
+    if fmt == "prodigy":
+        assert lines == ["1 articles; 7 spans"]  # the article nobody marked has no line
+    elif fmt == "xmi":
+        assert lines == ["1 articles; 7 spans"]
+    elif fmt in ("jsonl", "labelstudio", "brat"):
         assert lines[0].endswith("2 articles; 7 spans")
     elif fmt == "csv":
         assert lines == ["1 articles; 7 spans", "7 spans"]  # one article has spans

@@ -38,6 +38,7 @@ def test_registry():
         "doccano-relations",
         "hf",
         "xmi",
+        "prodigy",
         "labelstudio",
         "brat",
         "conll",
