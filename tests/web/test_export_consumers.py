@@ -15,6 +15,14 @@ def test_api_downloads_send_one_charset(client, auth, annotated):  # noqa: F811
     assert conll.headers["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(conll.data)).namelist()
     assert names == ["alice.conll", "bob.conll"]
+    wide = client.get(
+        f"/api/v1/projects/{annotated['project']}/export?format=conll&label_columns=1"
+    )
+    assert wide.status_code == 200
+    raw = client.get(f"/api/v1/projects/{annotated['project']}/export?format=csv&raw_cells=1")
+    assert raw.status_code == 200
+    hf = client.get(f"/api/v1/projects/{annotated['project']}/export?format=hf&content=gold")
+    assert hf.status_code == 400
 
 
 def test_cli_conll_reports_what_one_column_cannot_hold(app, annotated, runner, tmp_path):  # noqa: F811
