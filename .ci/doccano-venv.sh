@@ -6,7 +6,7 @@
 set -euo pipefail
 VENV="${1:-/tmp/doccano-venv}"
 PY="${DOCCANO_BASE_PYTHON:-python3.11}"
-if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import doccano, marshmallow" 2>/dev/null; then
+if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import importlib.metadata as m; assert m.version('doccano') == '1.8.4'" 2>/dev/null; then
   echo "$VENV/bin/python"
   exit 0
 fi

@@ -7,7 +7,7 @@
 set -euo pipefail
 VENV="${1:-/tmp/labelstudio-venv}"
 PY="${LABELSTUDIO_BASE_PYTHON:-python3.11}"
-if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import label_studio_sdk.converter" 2>/dev/null; then
+if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import importlib.metadata as m; m.version('label-studio-sdk')" 2>/dev/null; then
   echo "$VENV/bin/python"
   exit 0
 fi
