@@ -55,6 +55,9 @@ class SpanRecord:
     note: str = ""
     guidelines_version: int | None = None
     id: str | None = None
+    # Discontinuous spans (brat ``T1 Cue 10 15;20 25``): the fragments, whose hull is
+    # start..end; empty for a contiguous span.
+    fragments: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(slots=True)

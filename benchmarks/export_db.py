@@ -109,7 +109,7 @@ def fill(path: str, n_spans: int) -> int:
     return len(spans)
 
 
-def export_once(path: str, n_spans: int, out: str) -> dict:
+def export_once(path: str, n_spans: int, out: str, bundle: bool = False) -> dict:
     """One timed export of project 1 through ``services.transfer.exporting.stream``; prints
     memory at 25% / 50% / 100% of ``n_spans`` and returns the figures."""
     from annotator.extensions import db
@@ -131,7 +131,8 @@ def export_once(path: str, n_spans: int, out: str) -> dict:
         began, cpu = time.perf_counter(), time.process_time()
         size = 0
         with open(out, "wb") as fh:
-            for block in exporting.stream(project, exporting.ExportRequest("jsonl")):
+            request = exporting.ExportRequest("jsonl", bundle=bundle)
+            for block in exporting.stream(project, request):
                 fh.write(block)
                 size += len(block)
                 while pending and state["spans"] >= pending[0]:
@@ -156,13 +157,15 @@ def main() -> None:
     parser.add_argument("--spans", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", help="database file to keep (filled if missing)")
+    parser.add_argument("--bundle", action="store_true", help="a bundle with the dataset card")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or os.path.join(tmp, "bench.sqlite")
         out = os.path.join(tmp, "out.jsonl")
         if args.child:
-            print("RESULT " + json.dumps(export_once(path, args.spans, out)), flush=True)
+            result = export_once(path, args.spans, out, args.bundle)
+            print("RESULT " + json.dumps(result), flush=True)
             return
         if not os.path.exists(path):
             began = time.perf_counter()
@@ -172,7 +175,8 @@ def main() -> None:
         for run in range(1, args.runs + 1):
             print(f"run {run}:", flush=True)
             child = subprocess.run(
-                [sys.executable, __file__, "--child", "--db", path, "--spans", str(args.spans)],
+                [sys.executable, __file__, "--child", "--db", path, "--spans", str(args.spans)]
+                + ["--bundle"] * args.bundle,
                 capture_output=True, text=True,
             )  # fmt: skip
             if child.returncode:

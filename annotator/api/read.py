@@ -118,9 +118,11 @@ def export_project(project_id: int):
         done_only=args.get("done_only") in ("1", "true"),
         soft_labels=args.get("soft_labels") in ("1", "true"),
         bundle=args.get("bundle") in ("1", "true"),
+        raw_cells=args.get("raw_cells") in ("1", "true"),
+        label_columns=args.get("label_columns") in ("1", "true"),
     ).validate()
     body = stream(project, export_request)
-    response = Response(stream_with_context(body), mimetype=media_type(export_request))
+    response = Response(stream_with_context(body), content_type=media_type(export_request))
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{filename(project, export_request)}"'
     )

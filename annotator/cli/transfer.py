@@ -69,35 +69,93 @@ def import_command(project, files):
 @click.option("--done-only", is_flag=True, help="Only work on assignments marked done.")
 @click.option("--soft-labels", is_flag=True, help="Per-character soft labels (jsonl).")
 @click.option("--bundle", is_flag=True, help="A zip with the data and a dataset card.")
+@click.option(
+    "--raw-cells",
+    is_flag=True,
+    help="CSV: write cells starting with = + - @ verbatim (default: neutralised with a ').",
+)
+@click.option(
+    "--label-columns",
+    is_flag=True,
+    help="CoNLL: one tag column per label, so nested spans are kept (default: one column).",
+)
 def export_command(
-    project, fmt, content, output, labels, annotators, done_only, soft_labels, bundle
+    project,
+    fmt,
+    content,
+    output,
+    labels,
+    annotators,
+    done_only,
+    soft_labels,
+    bundle,
+    raw_cells,
+    label_columns,
 ):
     """Export PROJECT's annotations to a file, streaming."""
     from annotator.services.projects.projects import get_project
-    from annotator.services.transfer.exporting import ExportRequest, Tally, stream
+    from annotator.services.transfer.exporting import (
+        ExportRequest,
+        Tally,
+        count_documents,
+        stream,
+    )
 
     target = get_project(project)
     request = ExportRequest(
-        fmt, content, list(annotators), list(labels), done_only, soft_labels, bundle
+        fmt,
+        content,
+        list(annotators),
+        list(labels),
+        done_only,
+        soft_labels,
+        bundle,
+        raw_cells,
+        label_columns,
     )
     tally = Tally()
     began, size = time.perf_counter(), 0  # the export itself: reading, writing, the file
     chunks = stream(target, request, tally)
+    total = count_documents(target, request)
+    shown = 0.0
     with (
         open(output, "wb") as out,
         click.progressbar(
-            length=0, label=f"Exporting {fmt} (articles)", file=sys.stderr, show_pos=True
+            length=max(total, 1), label=f"Exporting {fmt} (articles)", file=sys.stderr
         ) as bar,
     ):
         for chunk in chunks:
             out.write(chunk)
             size += len(chunk)
-            bar.update(tally.documents - bar.pos)
+            now = time.perf_counter()
+            if now - shown > 0.25:  # redraw a few times a second, not once per block
+                bar.update(min(tally.documents, total) - bar.pos)
+                shown = now
+        bar.update(min(tally.documents, total) - bar.pos)
     seconds = time.perf_counter() - began
+    for kind, n in sorted(tally.reductions.items()):
+        if n:
+            click.echo(f"Note: {n:,} {REDUCTIONS.get(kind, kind)}.", err=True)
     click.echo(
         f"Wrote {output} ({size:,} bytes): {tally.documents:,} articles, {tally.spans:,} spans. "
         f"Done in {seconds:.3f} s ({tally.spans / max(seconds, 1e-9):,.0f} spans/s)."
     )
+
+
+REDUCTIONS = {
+    "neutralised": "CSV cells starting with = + - @ tab or CR were prefixed with ' "
+    "(--raw-cells writes them verbatim)",
+    "nested": "span(s) nested in or overlapping another span could not be tagged in the single "
+    "CoNLL column and were left out (--label-columns writes one column per label)",
+    "merged": "overlapping span(s) of the same label were merged in their CoNLL column",
+    "attributes_dropped": "attribute value(s) cannot be held by this format and were left out",
+    "notes_dropped": "note(s) cannot be held by this format and were left out",
+    "notes_flattened": "note(s) had line breaks written as spaces (brat notes are one line)",
+    "attribute_values_changed": "attribute value(s) had spaces, | or , written as _ (brat)",
+    "spans_dropped": "span(s) covering only line breaks cannot be shown in brat",
+    "spans_trimmed": "span(s) beginning or ending with a line break lost it in brat",
+    "links_dropped": "link attribute(s) pointed at a span outside the export and were dropped",
+}
 
 
 @command("import-annotations")

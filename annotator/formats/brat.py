@@ -5,35 +5,38 @@ span ``s1 e1;s2 e2`` becomes one record per fragment with ids ``T1``, ``T1#2``, 
 text is the fragments joined by one space). A line that does not start with an id and a tab
 continues the previous record's text (covered texts and notes may hold newlines). ``A``/``M``
 lines set attributes (``A1<TAB>Name T1 Value``; without a value the attribute is ``True``);
-``#`` lines (``#1<TAB>AnnotatorNotes T1<TAB>note``) set notes; ``E``, ``R``, ``N`` and ``*`` lines
-are ignored. Stated texts are checked against the document text, never shifted. Covered texts
-with newlines are read exactly (their length is known from the offsets); a note line that itself
-looks like an annotation line (``T3<TAB>...``) is ambiguous in brat and starts a new record.
+``#`` lines (``#1<TAB>AnnotatorNotes T1<TAB>note``) set notes; ``R`` lines
+(``R1<TAB>speaker Arg1:T2 Arg2:T1``) become link attributes of Arg1 (``{"speaker": "T1"}``);
+``E``, ``N`` and ``*`` lines are ignored. Stated texts are checked against the document text,
+never shifted. Covered texts with newlines are read exactly (their length is known from the
+offsets); a note line that itself looks like an annotation line (``T3<TAB>...``) is ambiguous
+in brat and starts a new record.
 
-Writing. One ``<doc>.txt`` per article and one ``<doc>_<annotator>.ann`` per article and
-annotator (gold spans under annotator ``gold``; characters other than letters, digits, ``.``,
-``-`` and ``_`` in names become ``_``). Fragments sharing an id prefix (``T1``,
-``T1#2``) are written back as one discontinuous span; spans are renumbered ``T1, T2, ...``.
-brat cannot hold spaces in labels, attribute names or values (they become ``_``), ``False``
-and empty attributes are dropped, and the guidelines version is not written.
+Writing (``bratwrite``). A folder per annotator (``gold`` for gold) with ``<doc>.txt`` and
+``<doc>.ann``, as the brat server opens a collection, and ``annotation.conf`` at the top (entity
+types, relations, attributes with their values). Links become ``R`` lines; spans crossing a
+line break become fragments (``T1 Claim 541 572;573 578``), read back as one span from a
+collection we wrote. brat cannot hold spaces in labels or attribute names, spaces, ``|`` or
+``,`` in values (they become ``_``), or line breaks in notes (spaces): each counted.
+``False`` and empty attributes are dropped, and the guidelines version is not written.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from annotator.formats._common import (
-    all_spans,
-    annotators_of,
     check_stated,
     decode,
-    safe_filename,
     split_gold,
 )
+from annotator.formats.bratwrite import _BREAKS, CONF_MARK
+from annotator.formats.bratwrite import line_fragments as line_fragments  # re-exported
+from annotator.formats.bratwrite import write_ann as write_ann
+from annotator.formats.bratwrite import write_brat as write_brat
 from annotator.formats.errors import FormatError
 from annotator.formats.ziputil import read_zip
 from annotator.records import DocumentRecord, SpanRecord
@@ -41,11 +44,6 @@ from annotator.records import DocumentRecord, SpanRecord
 _ID_LINE = re.compile(r"(?:[TEARMN][0-9]+|#[0-9]*|\*)\t")
 _N = "[0-9]{1,15}"
 _OFFSETS = re.compile(f"{_N} {_N}(?:;{_N} {_N})*")
-_WS = re.compile(r"\s+")
-
-
-def _token(value: Any) -> str:
-    return _WS.sub("_", str(value).strip())
 
 
 def _fragments(offsets: str, source: str, line: int) -> list[tuple[int, int]]:
@@ -102,11 +100,15 @@ def parse_ann(
     annotator: str,
     text: str | None = None,
     source: str = "",
+    join_line_breaks: bool = False,
 ) -> list[SpanRecord]:
     """Parse a brat ``.ann`` file into SpanRecords (one per fragment), validated against ``text``.
 
-    Without ``text``, stated texts are only checked to fit their offsets. Raises FormatError on
-    malformed lines, invalid offsets, covered text that differs, or references to unknown spans.
+    Without ``text``, stated texts are only checked to fit their offsets. ``join_line_breaks``
+    reads fragments that only a line break separates as one span (``write_ann`` cuts spans at
+    line breaks; ``read_brat`` sets it for collections it wrote, see ``CONF_MARK``). Raises
+    FormatError on malformed lines, invalid offsets, covered text that differs, or references
+    to unknown spans.
     """
     source = source or f"{document_id}_{annotator}.ann"
     lines = decode(ann_text, source).split("\n")
@@ -114,6 +116,7 @@ def parse_ann(
         lines.pop()
     spans: dict[str, tuple] = {}  # brat id -> (fragments, label, covered texts)
     attrs: list[tuple[int, str, str, Any]] = []  # (line, target, name, value)
+    links: list[tuple[int, str, str, str]] = []  # (line, from, name, to): a link attribute
     notes: list[tuple[int, str, list[str]]] = []  # (line, target, text lines)
     last: list[str] | None = None  # the note that continuation lines extend
     i = 0
@@ -138,6 +141,12 @@ def parse_ann(
             if len(parts) not in (2, 3) or not parts[0]:
                 raise FormatError(source, lineno, f"bad attribute line {line[:60]!r}")
             attrs.append((lineno, parts[1], parts[0], parts[2] if len(parts) == 3 else True))
+        elif kind == "R":
+            parts = line.partition("\t")[2].rstrip("\r").split(" ")
+            args = dict(p.partition(":")[::2] for p in parts[1:])
+            if len(parts) != 3 or not parts[0] or set(args) != {"Arg1", "Arg2"}:
+                raise FormatError(source, lineno, f"bad relation line {line[:60]!r}")
+            links.append((lineno, args["Arg1"], parts[0], args["Arg2"]))
         elif kind == "#":
             head, _, note = line.partition("\t")[2].partition("\t")
             last = [note]
@@ -149,6 +158,10 @@ def parse_ann(
             extra[target][name] = value
         elif target.startswith("T"):
             raise FormatError(source, lineno, f"attribute refers to unknown span {target}")
+    for lineno, source_id, name, target in links:
+        if source_id not in spans or target not in spans:
+            raise FormatError(source, lineno, f"relation refers to unknown span {target}")
+        extra[source_id][name] = target
     for lineno, target, note in notes:
         if target in spans:
             note_of.setdefault(target, []).append("\n".join(note))
@@ -157,6 +170,8 @@ def parse_ann(
     out: list[SpanRecord] = []
     for rid, (frags, label, covered) in spans.items():
         note = "\n".join(note_of.get(rid, ()))
+        if join_line_breaks and text is not None:  # split only by line breaks: one span
+            frags, covered = _rejoin(frags, covered, text)
         for k, ((s, e), part) in enumerate(zip(frags, covered, strict=True)):
             sid = rid if k == 0 else f"{rid}#{k + 1}"
             out.append(SpanRecord(document_id, annotator, label, s, e, part, dict(extra[rid]),
@@ -164,50 +179,30 @@ def parse_ann(
     return out
 
 
-def write_ann(spans: Iterable[SpanRecord], text: str) -> str:
-    """One annotator's spans as ``.ann`` text (fragments ``X``, ``X#2`` joined; ids renumbered)."""
-    groups: dict[Any, list[SpanRecord]] = {}
-    for k, s in enumerate(spans):
-        key = s.id.split("#", 1)[0] if s.id else ("#anon", k)
-        groups.setdefault(key, []).append(s)
-    out: list[str] = []
-    a = note_n = 0
-    for t, frags in enumerate(groups.values(), 1):
-        first = frags[0]
-        offs = ";".join(f"{f.start} {f.end}" for f in frags)
-        covered = " ".join(text[f.start : f.end] for f in frags)
-        out.append(f"T{t}\t{_token(first.label)} {offs}\t{covered}\n")
-        for name, value in first.attributes.items():
-            if value is False or value is None or value == "":
-                continue
-            a += 1
-            tail = "" if value is True else f" {_token(value)}"
-            out.append(f"A{a}\t{_token(name)} T{t}{tail}\n")
-        if first.note:
-            note_n += 1
-            out.append(f"#{note_n}\tAnnotatorNotes T{t}\t{first.note}\n")
-    return "".join(out)
-
-
-def write_brat(documents: Iterable[DocumentRecord]) -> Iterator[tuple[str, str]]:
-    """Yield ``(path, content)`` zip entries: ``<doc>.txt`` and ``<doc>_<annotator>.ann``."""
-    for doc in documents:
-        name = safe_filename(doc.id)
-        yield f"{name}.txt", doc.text
-        spans = all_spans(doc)
-        for who in annotators_of(spans):
-            mine = [s for s in spans if s.annotator == who]
-            yield f"{name}_{safe_filename(who)}.ann", write_ann(mine, doc.text)
+def _rejoin(frags, covered, text):
+    out, parts = [frags[0]], [covered[0]]
+    for (s, e), part in zip(frags[1:], covered[1:], strict=True):
+        gap = text[out[-1][1] : s]
+        if gap and _BREAKS.fullmatch(gap):
+            out[-1] = (out[-1][0], e)
+            parts[-1] = text[out[-1][0] : e]
+        else:
+            out.append((s, e))
+            parts.append(part)
+    return out, parts
 
 
 def _pairs(files: dict[str, bytes], annotator: str | None, label: str) -> list[DocumentRecord]:
+    conf = files.get("annotation.conf", b"")
+    joined = conf.startswith(CONF_MARK.encode())
     texts = {n[:-4]: b for n, b in files.items() if n.endswith(".txt")}
     by_doc: dict[str, list[SpanRecord]] = {}
     decoded: dict[str, str] = {}
     for name in [n for n in files if n.endswith(".ann")]:
         stem = name[:-4]
-        if stem in texts:
-            doc_key, who = stem, annotator or "brat"
+        if stem in texts:  # FOLDER/article.ann beside FOLDER/article.txt: FOLDER annotated it
+            folder = stem.rpartition("/")[0].rpartition("/")[2]
+            doc_key, who = stem, annotator or folder or "brat"
         else:  # article_ANNOTATOR.ann: the longest article name with a .txt wins
             cuts = [i for i, c in enumerate(stem) if c == "_" and stem[:i] in texts]
             if not cuts:
@@ -222,18 +217,23 @@ def _pairs(files: dict[str, bytes], annotator: str | None, label: str) -> list[D
             annotator=who,
             text=decoded[doc_key],
             source=f"{label}/{name}",
+            join_line_breaks=joined,
         )
         by_doc.setdefault(doc_key, []).extend(spans)
-    docs = []
+    merged: dict[str, tuple[str, list[SpanRecord]]] = {}  # article id -> (text, spans)
     for doc_key in texts:
         if doc_key not in decoded:
             decoded[doc_key] = decode(texts[doc_key], f"{label}/{doc_key}.txt", keep_bom=True)
-        raw, gold = split_gold(by_doc.get(doc_key, ()))
-        docs.append(
-            DocumentRecord(
-                id=doc_key.rsplit("/", 1)[-1], text=decoded[doc_key], spans=raw, gold=gold
-            )
-        )
+        doc_id = doc_key.rsplit("/", 1)[-1]
+        text, spans = merged.setdefault(doc_id, (decoded[doc_key], []))
+        if text != decoded[doc_key]:
+            msg = f"{doc_id}.txt differs between annotators' folders"
+            raise FormatError(f"{label}/{doc_key}.txt", None, msg)
+        spans.extend(by_doc.get(doc_key, ()))
+    docs = []
+    for doc_id, (text, spans) in merged.items():
+        raw, gold = split_gold(spans)
+        docs.append(DocumentRecord(id=doc_id, text=text, spans=raw, gold=gold))
     return docs
 
 
@@ -246,20 +246,26 @@ def read_brat(
     """Read a folder or zip of ``.txt``/``.ann`` pairs into DocumentRecords.
 
     The annotator comes from the file name (``article_ANNOTATOR.ann``) unless ``annotator`` is
-    given; ``article.ann`` next to ``article.txt`` uses ``annotator`` or ``"brat"``. In a folder,
-    ``.ann`` files are searched recursively and texts may live in ``text_dir`` (PolNeAR layout).
+    given; ``FOLDER/article.ann`` next to ``FOLDER/article.txt`` (the layout ``write_brat``
+    gives, one folder per annotator) uses ``annotator`` or ``FOLDER`` (``"brat"`` at the top).
+    ``.ann`` files are searched recursively and texts may live in ``text_dir`` (PolNeAR layout,
+    matched by file name).
     Texts are read with ``newline=""`` semantics (bytes, no newline translation).
     """
     if isinstance(source, str | os.PathLike) and Path(source).is_dir():
         root = Path(source)
         label = str(root)
-        anns = {p.name: p.read_bytes() for p in sorted(root.rglob("*.ann"))}
-        tdir = Path(text_dir) if text_dir else None
-        txt_paths = sorted((tdir or root).rglob("*.txt"))
-        files = {p.name: p.read_bytes() for p in txt_paths}
-        files.update(anns)
+        if text_dir:
+            anns = {p.name: p.read_bytes() for p in sorted(root.rglob("*.ann"))}
+            files = {p.name: p.read_bytes() for p in sorted(Path(text_dir).rglob("*.txt"))}
+            files.update(anns)
+        else:
+            files = {
+                p.relative_to(root).as_posix(): p.read_bytes()
+                for p in sorted(root.rglob("*"))
+                if (p.suffix in (".ann", ".txt") or p.name == "annotation.conf") and p.is_file()
+            }
     else:
         files = read_zip(source)
         label = os.fspath(source) if isinstance(source, str | os.PathLike) else "archive.zip"
-        files = {n.rsplit("/", 1)[-1]: b for n, b in files.items()}
     return _pairs(files, annotator, label)

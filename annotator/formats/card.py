@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from annotator.formats.card_snippets import HF_FORMATS, loading_snippet
 from annotator.records import LabelRecord
 
 
@@ -20,6 +22,37 @@ def _agreement(agreement: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _size(n: int) -> str:
+    for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
+                        (1_000_000, "100K<n<1M")):  # fmt: skip
+        if n < limit:
+            return name
+    return "1M<n<10M"
+
+
+def _front_matter(name: str, fmt: str, files: Sequence[str], total: int) -> list[str]:
+    """Hugging Face dataset-card YAML: license placeholder, language, tasks, size, configs."""
+    out = ["---", "license: other  # placeholder: the articles' licence decides",
+           "language:", "- en  # placeholder: the articles' languages (ISO 639-1)",
+           "task_categories:", "- token-classification", "- text-classification",
+           "size_categories:", f"- {_size(total)}", f"pretty_name: {json.dumps(name)}"]  # fmt: skip
+    builder = HF_FORMATS.get(fmt)
+    data = [f for f in files if f.endswith((".jsonl", ".csv"))] if builder else []
+    if data:
+        out += ["configs:", "- config_name: default", "  data_files:"]
+        out += [f"  - split: train\n    path: {json.dumps(f)}" for f in data]
+    parquet = [f for f in files if f.startswith("data/") and f.endswith(".parquet")]
+    if parquet:  # --format hf: one config per file (raw, gold, majority)
+        out.append("configs:")
+        for f in parquet:
+            name = f[5:-8]
+            default = ["  default: true"] if name == "raw" else []
+            out += [f"- config_name: {name}", *default, "  data_files:", "  - split: train",
+                    f"    path: {f}"]  # fmt: skip
+    out.append("---")
+    return out
+
+
 def dataset_card(
     project_name: str,
     labels: Sequence[LabelRecord],
@@ -29,13 +62,23 @@ def dataset_card(
     annotator_count: int,
     agreement: Mapping[str, Any] | None,
     files: Sequence[str],
+    *,
     gold: Mapping[str, int] | None = None,
+    fmt: str = "jsonl",
+    spans_by_label: Mapping[str, int] | None = None,
+    reductions: Mapping[str, int] | None = None,
+    agreement_note: str = "Not computed for this export.",
 ) -> str:
-    """Markdown README: labels with attributes, guidelines, counts, agreement and how to load."""
+    """Markdown README with Hugging Face YAML front matter: labels with attributes and span
+    counts, guidelines, articles by outlet, agreement, what the format could not hold, files,
+    and loading code for this format."""
     total = sum(documents_by_outlet.values())
-    out = [f"# {project_name}", ""]
+    outlets = sum(1 for o in documents_by_outlet if o)
+    none = documents_by_outlet.get("", 0)
+    unnamed = f" ({none} without an outlet)" if none else ""
+    out = _front_matter(project_name, fmt, files, total) + ["", f"# {project_name}", ""]
     out += [
-        f"Media-bias span annotations: {total} articles from {len(documents_by_outlet)} outlets, "
+        f"Media-bias span annotations: {total} articles from {outlets} outlets{unnamed}, "
         f"labelled by {annotator_count} annotators under guidelines version {guidelines_version}.",
         "Offsets are 0-based Unicode code-point offsets into the NFC article text, start "
         "inclusive and end exclusive (`text[start:end]`).",
@@ -45,7 +88,8 @@ def dataset_card(
     ]
     for lab in labels:
         desc = f": {lab.description.strip()}" if lab.description.strip() else ""
-        out.append(f"- **{lab.name}**{desc}")
+        n = f" ({spans_by_label.get(lab.name, 0)} spans)" if spans_by_label is not None else ""
+        out.append(f"- **{lab.name}**{n}{desc}")
         for attr in lab.attributes:
             opts = f" ({', '.join(attr.options)})" if attr.options else ""
             out.append(f"  - attribute `{attr.name}` ({attr.type}){opts}")
@@ -53,29 +97,16 @@ def dataset_card(
     out += [guidelines.strip() or "_No guidelines text._", ""]
     out += ["## Articles by outlet", "", "| Outlet | Articles |", "| --- | --- |"]
     for outlet, n in sorted(documents_by_outlet.items(), key=lambda kv: (-kv[1], kv[0])):
-        out.append(f"| {_cell(outlet or '(none)')} | {n} |")
+        out.append(f"| {_cell(outlet) if outlet else '(no outlet)'} | {n} |")
     out += [f"| **Total** | **{total}** |", "", "## Agreement", ""]
-    out += _agreement(agreement) if agreement else ["Not computed for this export."]
+    out += _agreement(agreement) if agreement else [agreement_note]
     if gold and gold.get("articles"):
         out += ["", "## Gold standard", "", "| Gold | Count |", "| --- | --- |"]
         out += [f"| {_cell(k)} | {v} |" for k, v in gold.items()]
+    if reductions and any(reductions.values()):
+        out += ["", "## What this format could not hold", "", "| What | Count |", "| --- | --- |"]
+        out += [f"| {_cell(k)} | {n} |" for k, n in sorted(reductions.items()) if n]
     out += ["", "## Files", ""]
     out += [f"- `{f}`" for f in files] or ["- (none)"]
-    jsonl = [f for f in files if f.endswith(".jsonl")]
-    first = jsonl[0] if jsonl else (files[0] if files else "data.jsonl")
-    out += [
-        "",
-        "## Loading",
-        "",
-        "```python",
-        "from datasets import load_dataset",
-        "",
-        f'ds = load_dataset("json", data_files="{first}", split="train")',
-        "",
-        "import pandas as pd",
-        "",
-        f'df = pd.read_json("{first}", lines=True)',
-        "```",
-        "",
-    ]
+    out += ["", "## Loading", "", "```python", loading_snippet(fmt, files).rstrip(), "```", ""]
     return "\n".join(out)

@@ -2,6 +2,11 @@
 
 Columns: ``document_id, outlet, annotator, label, start, end, text, attributes, note,
 guidelines_version``; ``attributes`` is a JSON object. Export only (no reader).
+
+Spreadsheets run cells that start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+as formulas (``=HYPERLINK(...)``, ``=cmd|' /C calc'!A0``). Following the OWASP guidance on CSV
+injection, such text cells get a leading ``'`` (shown, never evaluated) unless ``raw=True``;
+numbers (offsets, versions) are never touched. ``neutralised`` counts the changed cells.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from annotator.formats._common import all_spans
+from annotator.formats._links import count
 from annotator.records import DocumentRecord
 
 COLUMNS = (
@@ -26,11 +32,21 @@ COLUMNS = (
     "note",
     "guidelines_version",
 )
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
-def write_csv(documents: Iterable[DocumentRecord]) -> Iterator[str]:
-    """Yield the header, then one chunk of rows per document."""
+def neutralise(cell: str) -> str:
+    """``cell`` with a leading ``'`` if a spreadsheet would run it as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def write_csv(
+    documents: Iterable[DocumentRecord], *, raw: bool = False, report: dict | None = None
+) -> Iterator[str]:
+    """Yield the header, then one chunk of rows per document. Formula-like text cells are
+    neutralised unless ``raw``; their count goes into ``report["neutralised"]``."""
+    changed = 0
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -41,19 +57,15 @@ def write_csv(documents: Iterable[DocumentRecord]) -> Iterator[str]:
         text = doc.text
         for s in all_spans(doc):
             version = "" if s.guidelines_version is None else s.guidelines_version
-            writer.writerow(
-                (
-                    doc.id,
-                    doc.outlet,
-                    s.annotator,
-                    s.label,
-                    s.start,
-                    s.end,
-                    text[s.start : s.end],
-                    _dumps(s.attributes),
-                    s.note,
-                    version,
-                )
-            )
+            cells = [doc.id, doc.outlet, s.annotator, s.label, text[s.start : s.end]]
+            cells += [_dumps(s.attributes), s.note]
+            if not raw:
+                safe = [neutralise(c) for c in cells]
+                changed += sum(a is not b for a, b in zip(safe, cells, strict=True))
+                cells = safe
+            doc_id, outlet, who, label, covered, attrs, note = cells
+            writer.writerow((doc_id, outlet, who, label, s.start, s.end, covered, attrs, note,
+                             version))  # fmt: skip
         if buf.tell():
             yield buf.getvalue()
+    count(report, "neutralised", changed)

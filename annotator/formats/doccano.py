@@ -4,8 +4,10 @@ Writing: ``write_doccano`` (registry ``doccano``, like doccano's own export) giv
 ``<annotator>.jsonl`` zip entry per annotator, spooled to temporary files so memory stays flat;
 ``write_doccano_merged`` (``doccano-merged``) one stream, one line per article with the union of
 all annotators' spans (exact duplicates collapsed, sorted). Each line also carries
-``Comments: []`` and the article's metadata (``title``, ``outlet``, ``author``, ``url``,
-``published`` and the ``meta`` keys) at top level, as doccano does with extra imported columns.
+``Comments: []``, the article's ``title``, ``outlet``, ``author``, ``url``, ``published`` (empty
+strings when unset) and its ``meta`` object: the same keys on every line, ASCII-escaped JSON.
+``doccano-relations`` writes doccano's "JSONL with relations" shape instead (``entities`` with
+ids, ``relations`` from link attributes). Attributes and notes are counted as dropped.
 
 Reading: ``label`` (or older ``labels``) triples, or ``entities`` objects with
 ``start_offset``/``end_offset``/``label``. Spans carry no stated text in this format, so offsets
@@ -17,7 +19,7 @@ from __future__ import annotations
 import heapq
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,40 +33,78 @@ from annotator.formats._common import (
     split_gold,
     utf16_to_cp,
 )
+from annotator.formats._links import Schema, count, plain_attributes, split_links
 from annotator.formats.errors import FormatError
 from annotator.formats.jsonl import iter_json_lines
 from annotator.formats.ziputil import read_zip
-from annotator.records import DocumentRecord, SpanRecord
+from annotator.records import DocumentRecord, LabelRecord, SpanRecord
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 _META = ("title", "outlet", "author", "url", "published")
 _RESERVED = {"id", "text", "label", "labels", "entities", "relations", "Comments", "meta"}
 
 
-def _line(doc: DocumentRecord, spans: Iterable[SpanRecord]) -> str:
+def _line(
+    doc: DocumentRecord,
+    spans: list[SpanRecord],
+    schema: Schema | None = None,
+    report: dict | None = None,
+) -> str:
+    """One line with the same keys on every line (doccano reads a file into one pandas frame:
+    a key missing on some lines becomes NaN, which its database rejects as invalid JSON) and
+    ASCII-escaped text (so doccano's encoding "Auto" detection cannot misread it). With a
+    ``schema``, the "JSONL with relations" shape: ``entities`` with ids and ``relations``."""
     d: dict[str, Any] = {"id": doc.id, "text": doc.text}
-    d["label"] = [[s.start, s.end, s.label] for s in spans]
+    if schema is None:
+        d["label"] = [[s.start, s.end, s.label] for s in spans]
+    else:
+        number = {id(s): n for n, s in enumerate(spans, 1)}
+        d["entities"] = [
+            {"id": n, "label": s.label, "start_offset": s.start, "end_offset": s.end}
+            for n, s in enumerate(spans, 1)
+        ]
+        links, missing = split_links(spans, schema)
+        count(report, "links_dropped", missing)
+        d["relations"] = [
+            {"id": n, "from_id": number[id(a)], "to_id": number[id(b)], "type": name}
+            for n, (a, name, b) in enumerate(links, 1)
+        ]
     d["Comments"] = []
     for key in _META:
-        if getattr(doc, key):
-            d[key] = getattr(doc, key)
-    for key, value in doc.meta.items():
-        if key not in _RESERVED and key not in d:
-            d[key] = value
+        d[key] = getattr(doc, key)
+    d["meta"] = {k: v for k, v in doc.meta.items()}
+    if report is not None:
+        ids = {s.id: s for s in spans if s.id}
+        sch = schema or Schema.of(None)
+        count(report, "attributes_dropped", sum(len(plain_attributes(s, sch, ids)) for s in spans))
+        count(report, "notes_dropped", sum(1 for s in spans if s.note))
+        if schema is None:
+            count(report, "links_dropped", len(split_links(spans, sch)[0]))
     return _dumps(d) + "\n"
 
 
-def write_doccano_merged(documents: Iterable[DocumentRecord]) -> Iterator[str]:
+def write_doccano_merged(
+    documents: Iterable[DocumentRecord], *, report: dict | None = None
+) -> Iterator[str]:
     """One line per article with every annotator's spans merged (duplicates collapsed)."""
     for doc in documents:
         spans = sorted({(s.start, s.end, s.label): s for s in all_spans(doc)}.items())
-        yield _line(doc, (s for _, s in spans))
+        yield _line(doc, [s for _, s in spans], None, report)
 
 
-def write_doccano(documents: Iterable[DocumentRecord]) -> Iterator[tuple[str, Iterator[str]]]:
+def write_doccano(
+    documents: Iterable[DocumentRecord],
+    *,
+    relations: bool = False,
+    labels: Sequence[LabelRecord] | None = None,
+    report: dict | None = None,
+) -> Iterator[tuple[str, Iterator[str]]]:
     """Zip entries ``<annotator>.jsonl`` in name order (so the zip does not depend on which
     article an annotator first appears in): each annotator's lines for the articles they
-    labelled."""
+    labelled. ``relations=True`` writes doccano's "JSONL with relations" shape, links (link
+    attributes, typed by ``labels``) as relations named after the attribute. Attributes other
+    than links and notes cannot be held by doccano: counted into ``report``."""
+    schema = Schema.of(labels) if relations else None
     files: dict[str, Any] = {}
     try:
         for doc in documents:
@@ -77,7 +117,7 @@ def write_doccano(documents: Iterable[DocumentRecord]) -> Iterator[tuple[str, It
                     files[who] = tempfile.SpooledTemporaryFile(
                         max_size=4 << 20, mode="w+", encoding="utf-8", newline=""
                     )
-                files[who].write(_line(doc, mine))
+                files[who].write(_line(doc, mine, schema, report))
         for who in sorted(files):
             fh = files[who]
             fh.seek(0)
@@ -85,6 +125,11 @@ def write_doccano(documents: Iterable[DocumentRecord]) -> Iterator[tuple[str, It
     finally:
         for fh in files.values():
             fh.close()
+
+
+def write_doccano_relations(documents: Iterable[DocumentRecord], **options: Any):
+    """``write_doccano`` in the "JSONL with relations" shape."""
+    return write_doccano(documents, relations=True, **options)
 
 
 def _spans(obj: dict, doc_id: str, text: str, who: str, source: str, line: int, utf16: bool):

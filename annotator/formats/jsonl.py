@@ -1,6 +1,8 @@
 """Native JSONL: one article per line with metadata, every annotator's spans, answers and gold.
 
 Line keys: ``id, title, outlet, author, url, published, meta, text, spans, answers, gold`` and,
+(``meta`` only when an article has metadata: an empty object on every line becomes a struct
+with no fields in pandas/pyarrow and ``datasets``, which Parquet cannot store) and,
 with ``soft_labels=True``, ``soft_labels = {"annotators": n, "labels": {label: [[start, end,
 fraction], ...]}}``: for each label, runs of characters with the fraction of the document's ``n``
 annotators (those who finished the article and anyone with spans or answers; gold excluded)
@@ -104,6 +106,8 @@ def document_dict(doc: DocumentRecord, *, soft: bool = False) -> dict[str, Any]:
         ],
         "gold": [span_dict(s, text) for s in doc.gold],
     }
+    if not doc.meta:
+        del d["meta"]
     if soft:
         d["soft_labels"] = soft_label_runs(doc)
     return d
@@ -151,6 +155,8 @@ def _document_obj(doc: DocumentRecord, soft: bool, texts: _asciijson.Texts) -> d
         ],
         "gold": _span_objs(doc.gold, text, texts),
     }
+    if not doc.meta:
+        del obj["meta"]
     if soft:
         obj["soft_labels"] = _asciijson.nested(soft_label_runs(doc))
     return obj

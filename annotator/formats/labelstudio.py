@@ -1,12 +1,18 @@
 """Label Studio JSON: a streamed array of tasks, one annotation per annotator.
 
 A task is ``{"id": n, "data": {"text", "doc_id", title/outlet/... when set}, "meta": {...},
-"annotations": [{"id", "completed_by": "<annotator name>", "result": [...]}]}``. Each span is a
-``labels`` result ``{"id", "from_name": "label", "to_name": "text", "type": "labels", "value":
-{"start", "end", "text", "labels": [label]}}`` with ``meta: {"text": [note], "guidelines_version":
-n}`` when set; each attribute is one more result with the same region id: ``textarea`` (string
-values, ``value.text = [v]``) or ``choices`` (booleans, ``value.choices = ["true"|"false"]``),
-``from_name`` the attribute name. Gold spans form an annotation ``completed_by: "gold"``.
+"annotations": [{"id", "meta": {"annotator": "<name>"}, "result": [...]}]}``: Label Studio's
+``completed_by`` must be one of its users' ids (the server rejects a name with HTTP 400), so the
+annotator is named in the annotation's ``meta``; gold is the annotation of ``gold`` with
+``ground_truth: true``. Each span is a ``labels`` result ``{"id", "from_name": "label",
+"to_name": "text", "type": "labels", "value": {"start", "end", "text", "labels": [label]}}`` with
+``meta: {"text": [note], "guidelines_version": n}`` when set; each attribute is one more result
+with the same region id, ``from_name`` the attribute name: ``choices`` for choice attributes
+(``value.choices = [option]``) and booleans (``["true"|"false"]``), ``textarea`` for text
+(``value.text = [v]``); each link is a ``relation`` result ``{"from_id", "to_id", "type":
+"relation", "direction": "right", "labels": [attribute name]}``. ``labeling_config`` gives the
+labelling config XML for the project's labels (the bundle ships it as ``label_config.xml``).
+The reader also takes ``completed_by`` (a name, e-mail, id or user object).
 
 Offsets are code points. Some Label Studio versions count UTF-16 units instead (emoji count
 twice; HumanSignal/label-studio#1347): read those with ``utf16=True``. Stated texts are always
@@ -16,10 +22,13 @@ checked, so a unit mismatch is reported, never silently shifted.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 from annotator.formats._common import (
+    GOLD,
     Source,
     all_spans,
     annotators_of,
@@ -30,17 +39,22 @@ from annotator.formats._common import (
     split_gold,
     utf16_to_cp,
 )
+from annotator.formats._links import Schema, count, split_links
 from annotator.formats.errors import FormatError
-from annotator.records import DocumentRecord, SpanRecord
+from annotator.records import DocumentRecord, LabelRecord, SpanRecord
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _META = ("title", "outlet", "author", "url", "published")
 
 
-def _results(spans: list[SpanRecord], text: str) -> list[dict[str, Any]]:
+def _results(
+    spans: list[SpanRecord], text: str, schema: Schema, report: dict | None
+) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     used = {s.id for s in spans if s.id}
     seen: set[str] = set()
+    rid_of: dict[int, str] = {}
+    ids = {s.id: s for s in spans if s.id}
     for k, s in enumerate(spans):
         rid = s.id
         if not rid or rid in seen:
@@ -48,6 +62,7 @@ def _results(spans: list[SpanRecord], text: str) -> list[dict[str, Any]]:
             while rid in used or rid in seen:
                 rid += "_"
         seen.add(rid)
+        rid_of[id(s)] = rid
         pos = {"start": s.start, "end": s.end}
         region: dict[str, Any] = {"id": rid, "from_name": "label", "to_name": "text"}
         region["type"] = "labels"
@@ -61,19 +76,38 @@ def _results(spans: list[SpanRecord], text: str) -> list[dict[str, Any]]:
             region["meta"] = meta
         out.append(region)
         for name, value in s.attributes.items():
+            if schema.is_link(s.label, name, value, ids) or value is None:
+                continue
             attr = {"id": rid, "from_name": name, "to_name": "text"}
+            kind = schema.type_of(s.label, name, value)
             if isinstance(value, bool):
                 attr["type"] = "choices"
                 attr["value"] = {**pos, "choices": ["true" if value else "false"]}
+            elif kind == "choice":
+                attr["type"] = "choices"
+                attr["value"] = {**pos, "choices": [str(value)]}
             else:
                 attr["type"] = "textarea"
                 attr["value"] = {**pos, "text": [str(value)]}
             out.append(attr)
+    links, missing = split_links(spans, schema)
+    count(report, "links_dropped", missing)
+    for src, name, dst in links:
+        out.append({"from_id": rid_of[id(src)], "to_id": rid_of[id(dst)], "type": "relation",
+                    "direction": "right", "labels": [name]})  # fmt: skip
     return out
 
 
-def task_dict(doc: DocumentRecord, task_id: int) -> dict[str, Any]:
-    """One Label Studio task for an article."""
+def task_dict(
+    doc: DocumentRecord,
+    task_id: int,
+    schema: Schema | None = None,
+    report: dict | None = None,
+) -> dict[str, Any]:
+    """One Label Studio task for an article. Annotators are named in each annotation's
+    ``meta.annotator`` (Label Studio's ``completed_by`` must be one of its own users' ids, so
+    it is left out: the importing user becomes the annotator); gold is ``ground_truth``."""
+    schema = schema or Schema.of(None)
     data: dict[str, Any] = {"text": doc.text, "doc_id": doc.id}
     for key in _META:
         if getattr(doc, key):
@@ -82,19 +116,68 @@ def task_dict(doc: DocumentRecord, task_id: int) -> dict[str, Any]:
     annotations = []
     for n, who in enumerate(annotators_of(spans), 1):
         mine = [s for s in spans if s.annotator == who]
-        result = _results(mine, doc.text)
-        annotations.append({"id": n, "completed_by": who, "result": result})
+        result = _results(mine, doc.text, schema, report)
+        ann: dict[str, Any] = {"id": n, "result": result, "meta": {"annotator": who}}
+        if who == GOLD:
+            ann["ground_truth"] = True
+        annotations.append(ann)
     return {"id": task_id, "data": data, "meta": doc.meta, "annotations": annotations}
 
 
-def write_labelstudio(documents: Iterable[DocumentRecord]) -> Iterator[str]:
+def write_labelstudio(
+    documents: Iterable[DocumentRecord],
+    *,
+    labels: Sequence[LabelRecord] | None = None,
+    report: dict | None = None,
+) -> Iterator[str]:
     """Yield a JSON array of tasks piece by piece (one task per chunk)."""
+    schema = Schema.of(labels)
     yield "["
     sep = "\n"
     for n, doc in enumerate(documents, 1):
-        yield sep + _dumps(task_dict(doc, n))
+        yield sep + _dumps(task_dict(doc, n, schema, report))
         sep = ",\n"
     yield "\n]\n"
+
+
+def labeling_config(labels: Sequence[LabelRecord]) -> str:
+    """A Label Studio labelling config (XML) for the project's labels and attributes: a
+    ``Labels`` tag ``label`` over the ``Text`` ``text``; per-region ``Choices`` for choice and
+    boolean attributes, ``TextArea`` for text ones (shown when a span of that label is
+    selected); link attributes as ``Relation`` names."""
+    q = partial(quoteattr)
+    lines = ["<View>"]
+    links = sorted({a.name for lb in labels for a in lb.attributes if a.type == "link"})
+    if links:
+        lines.append("  <Relations>")
+        lines += [f"    <Relation value={q(name)}/>" for name in links]
+        lines.append("  </Relations>")
+    lines.append('  <Labels name="label" toName="text">')
+    lines += [f"    <Label value={q(lb.name)} background={q(lb.color)}/>" for lb in labels]
+    lines += ["  </Labels>", '  <Text name="text" value="$text"/>']
+    tags: dict[str, tuple[str, dict[str, None], list[str]]] = {}  # name -> (tag, options, labels)
+    for lb in labels:
+        for a in lb.attributes:
+            if a.type == "link":
+                continue
+            tag = "TextArea" if a.type == "text" else "Choices"
+            options = ("true", "false") if a.type == "boolean" else a.options
+            _, opts, where = tags.setdefault(a.name, (tag, {}, []))
+            opts.update(dict.fromkeys(options))
+            where.append(lb.name)
+    for name, (tag, opts, where) in tags.items():
+        shown = q(",".join(where))
+        lines.append(f'  <View visibleWhen="region-selected" whenLabelValue={shown}>')
+        lines.append(f"    <Header value={q(name)}/>")
+        if tag == "TextArea":
+            lines.append(f'    <TextArea name={q(name)} toName="text" perRegion="true"/>')
+        else:
+            lines.append(f'    <Choices name={q(name)} toName="text" perRegion="true">')
+            lines += [f"      <Choice value={q(o)}/>" for o in opts]
+            lines.append("    </Choices>")
+        lines.append("  </View>")
+    lines.append("</View>")
+    return "\n".join(lines) + "\n"
 
 
 def _who(value: Any, source: str) -> str:
@@ -127,10 +210,16 @@ def _parse_task(task: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
             raise FormatError(where, None, "an annotation must be an object with a result list")
         if ann.get("was_cancelled"):
             continue
-        who = _who(ann.get("completed_by"), where)
+        ann_meta = ann.get("meta") if isinstance(ann.get("meta"), dict) else {}
+        named = ann_meta.get("annotator")
+        who = named if isinstance(named, str) and named else _who(ann.get("completed_by"), where)
         regions: dict[str, dict[str, Any]] = {}
         extras: list[dict[str, Any]] = []
+        relations: list[dict[str, Any]] = []
         for r in ann.get("result", []):
+            if isinstance(r, dict) and r.get("type") == "relation":
+                relations.append(r)
+                continue
             if not isinstance(r, dict) or not isinstance(r.get("value"), dict):
                 raise FormatError(where, None, "a result must be an object with a value object")
             if r.get("type") == "labels":
@@ -149,6 +238,13 @@ def _parse_task(task: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
             if r["type"] == "choices" and value in ("true", "false"):
                 value = value == "true"
             target["attrs"][str(r.get("from_name", ""))] = value
+        for r in relations:  # a link: the attribute named by the relation's label
+            src, dst, names = str(r.get("from_id")), str(r.get("to_id")), r.get("labels") or []
+            if src not in regions or dst not in regions:
+                raise FormatError(where, None, f"relation {src}->{dst} names an unknown region")
+            if not isinstance(names, list) or len(names) != 1 or not isinstance(names[0], str):
+                raise FormatError(where, None, f"relation {src}->{dst} needs one label")
+            regions[src]["attrs"][names[0]] = dst
         for rid, reg in regions.items():
             for k, r in enumerate(reg["r"]):
                 spans.extend(

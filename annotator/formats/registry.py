@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from annotator.formats.brat import read_brat, write_brat
 from annotator.formats.conll import write_conll
 from annotator.formats.csvfmt import write_csv
-from annotator.formats.doccano import read_doccano, write_doccano, write_doccano_merged
+from annotator.formats.doccano import (
+    read_doccano,
+    write_doccano,
+    write_doccano_merged,
+    write_doccano_relations,
+)
+from annotator.formats.hf import write_hf
 from annotator.formats.jsonl import jsonl_lines, read_jsonl, write_jsonl
-from annotator.formats.labelstudio import read_labelstudio, write_labelstudio
+from annotator.formats.labelstudio import labeling_config, read_labelstudio, write_labelstudio
+from annotator.formats.prodigy import write_prodigy
 from annotator.formats.ptc import read_ptc
+from annotator.formats.xmi import write_xmi
 from annotator.formats.ziputil import stream_zip
-from annotator.records import DocumentRecord
+from annotator.records import DocumentRecord, LabelRecord
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,13 @@ class Writer:
     write: Callable[..., Iterator[Any]]
     description: str = ""
     write_bytes: Callable[..., Iterator[bytes]] | None = None
+    # Keyword options ``write`` takes beyond the documents: ``labels`` (the project's
+    # LabelRecords: attribute types, links), ``report`` (a dict counting what the format could
+    # not hold or changed), ``raw`` (CSV: formula-like cells verbatim).
+    options: frozenset[str] = frozenset()
+    # Files a bundle adds for the consumer, from the project's LabelRecords (e.g. Label
+    # Studio's labelling config): ``extras(labels)`` gives ``(path, text)`` entries.
+    extras: Callable[[Sequence[LabelRecord]], list[tuple[str, str]]] | None = None
 
     def encoded(self, documents: Iterable[DocumentRecord], **options: Any) -> Iterator[bytes]:
         """A single-file format's output as UTF-8 bytes."""
@@ -56,16 +71,33 @@ WRITERS: dict[str, Writer] = {
                "native: metadata, every annotator's spans, answers, gold, soft labels",
                jsonl_lines),
         Writer("doccano", ".zip", "application/zip", True, write_doccano,
-               "doccano JSONL, one file per annotator"),
+               "doccano JSONL, one file per annotator", options=frozenset({"report"})),
+        Writer("doccano-relations", ".zip", "application/zip", True, write_doccano_relations,
+               "doccano JSONL with relations (links), one file per annotator",
+               options=frozenset({"report", "labels"})),
         Writer("doccano-merged", ".jsonl", "application/x-ndjson", False, write_doccano_merged,
-               "doccano JSONL, all annotators merged"),
+               "doccano JSONL, all annotators merged", options=frozenset({"report"})),
         Writer("labelstudio", ".json", "application/json", False, write_labelstudio,
-               "Label Studio tasks, one annotation per annotator"),
+               "Label Studio tasks, one annotation per annotator (bundle: label_config.xml)",
+               options=frozenset({"labels", "report"}),
+               extras=lambda labels: [("label_config.xml", labeling_config(labels))]),
         Writer("brat", ".zip", "application/zip", True, write_brat,
-               "brat standoff .txt/.ann per article and annotator"),
-        Writer("conll", ".conll", "text/plain; charset=utf-8", False, write_conll,
-               "token-per-line BIO tags"),
-        Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv, "one span per row"),
+               "brat standoff: a folder per annotator, links as relations, annotation.conf",
+               options=frozenset({"labels", "report"})),
+        Writer("conll", ".zip", "application/zip", True, write_conll,
+               "token-per-line BIO tags, one .conll file per annotator, -DOCSTART- between "
+               "articles", options=frozenset({"report", "label_columns"})),
+        Writer("hf", ".zip", "application/zip", True, write_hf,
+               "Hugging Face dataset folder: data/{raw,gold,majority}.parquet + README configs"),
+        Writer("xmi", ".zip", "application/zip", True, write_xmi,
+               "UIMA CAS XMI for INCEpTION: TypeSystem.xml, annotator/doc.xmi, links as relations",
+               options=frozenset({"labels", "report"})),
+        Writer("prodigy", ".jsonl", "application/x-ndjson", False, write_prodigy,
+               "Prodigy-style JSONL: one line per article and annotator, spans, answer",
+               options=frozenset({"report"})),
+        Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv,
+               "one span per row (formula-like cells neutralised)",
+               options=frozenset({"report", "raw"})),
     )
 }  # fmt: skip
 

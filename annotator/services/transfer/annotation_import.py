@@ -227,9 +227,15 @@ def _labels(project: Project, merged, report) -> dict[str, Label]:
     by_name = {label.name: label for label in project.labels}
     seen: dict[str, dict[str, str]] = defaultdict(dict)
     for doc in merged.values():
+        ids = {(s.annotator, s.id) for s in doc.spans if s.id}
         for span in doc.spans:
             for key, value in (span.attributes or {}).items():
-                seen[span.label].setdefault(key, "boolean" if isinstance(value, bool) else "text")
+                if isinstance(value, str) and (span.annotator, value) in ids:
+                    seen[span.label][key] = "link"  # names a span: brat R-lines, Label Studio
+                else:  # relations, our own local ids
+                    seen[span.label].setdefault(
+                        key, "boolean" if isinstance(value, bool) else "text"
+                    )
     for name in sorted(seen.keys() | {s.label for d in merged.values() for s in d.spans}):
         if name in by_name:
             continue

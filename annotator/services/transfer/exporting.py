@@ -24,7 +24,7 @@ from annotator.formats import (
     filter_labels,
     stream_zip,
 )
-from annotator.models import Assignment, Document, Project
+from annotator.models import Assignment, Document, Project, Span
 from annotator.queries import Selection, iter_documents, label_records
 from annotator.records import DocumentRecord
 from annotator.services.errors import ServiceError
@@ -41,12 +41,16 @@ class ExportRequest:
     done_only: bool = False
     soft_labels: bool = False
     bundle: bool = False
+    raw_cells: bool = False  # CSV: formula-like cells verbatim (not neutralised)
+    label_columns: bool = False  # CoNLL: one tag column per label (nested spans kept)
 
     def validate(self) -> ExportRequest:
         if self.format not in WRITERS:
             raise ServiceError(f"Unknown format {self.format!r}; choose {', '.join(WRITERS)}.")
         if self.content not in CONTENTS:
             raise ServiceError(f"Unknown content {self.content!r}; choose {', '.join(CONTENTS)}.")
+        if self.format == "hf" and self.content != "raw":
+            raise ServiceError("The hf format holds raw, gold and majority configs: use raw.")
         if self.soft_labels and self.format != "jsonl":
             raise ServiceError("Soft labels are only written in the jsonl format.")
         return self
@@ -72,6 +76,10 @@ class Tally:
 
     documents: int = 0
     spans: int = 0
+    # What the format could not hold or changed, by kind (e.g. ``neutralised`` CSV cells,
+    # ``nested`` spans a single CoNLL column could not tag): reported, never silent.
+    reductions: dict[str, int] = field(default_factory=dict)
+    labels: Counter = field(default_factory=Counter)  # spans written, by label
 
 
 def documents(project: Project, request: ExportRequest, tally: Tally | None = None):
@@ -107,6 +115,10 @@ def _counted(docs: Iterator[DocumentRecord], tally: Tally) -> Iterator[DocumentR
     for doc in docs:
         tally.documents += 1
         tally.spans += len(doc.spans) + len(doc.gold)
+        for s in doc.spans:
+            tally.labels[s.label] += 1
+        for s in doc.gold:
+            tally.labels[s.label] += 1
         yield doc
 
 
@@ -118,17 +130,41 @@ def stream(project: Project, request: ExportRequest, tally: Tally | None = None)
     article), counting into ``tally`` if given. Raises ServiceError (before the first byte)
     on a bad request."""
     request.validate()
-    options = {"soft_labels": True} if request.soft_labels else {}
+    tally = tally if tally is not None else Tally()
+    options = writer_options(project, request, tally)
     docs = documents(project, request, tally)
     if not request.bundle:
         return _blocks(export(request.format, docs, **options))
     writer = WRITERS[request.format]
     data_name = filename(project, ExportRequest(request.format, request.content))
-    if writer.multi_file:
+    if request.format == "hf":  # the card carries the configs
+        entries = writer.write(docs, readme_file=False, **options)
+    elif writer.multi_file:
         entries = writer.write(docs, **options)
     else:
         entries = [(data_name, writer.encoded(docs, **options))]
-    return _blocks(stream_zip(_with_card(project, request, entries)))
+    return _blocks(stream_zip(_with_card(project, request, entries, tally)))
+
+
+def writer_options(project: Project, request: ExportRequest, tally: Tally) -> dict:
+    """The keyword options the request's writer takes (see ``Writer.options``)."""
+    writer = WRITERS[request.format]
+    options: dict = {"soft_labels": True} if request.soft_labels else {}
+    if "labels" in writer.options:
+        options["labels"] = label_records(project.id)
+    if "report" in writer.options:
+        options["report"] = tally.reductions
+    if "raw" in writer.options and request.raw_cells:
+        options["raw"] = True
+    if "label_columns" in writer.options and request.label_columns:
+        options["labels"] = request.labels or [lb.name for lb in label_records(project.id)]
+    return options
+
+
+def count_documents(project: Project, request: ExportRequest) -> int:
+    """How many articles the export will hold at most (for a progress bar)."""
+    query = select(func.count(Document.id)).where(Document.project_id == project.id)
+    return db.session.execute(query).scalar_one()
 
 
 def _blocks(chunks: Iterator[bytes], size: int = BLOCK) -> Iterator[bytes]:
@@ -146,20 +182,35 @@ def _blocks(chunks: Iterator[bytes], size: int = BLOCK) -> Iterator[bytes]:
         yield b"".join(pending)
 
 
-def _with_card(project: Project, request: ExportRequest, entries):
+def _with_card(project: Project, request: ExportRequest, entries, tally: Tally):
     names = []
     for name, content in entries:
         names.append(name)
         yield name, content
+    extras = WRITERS[request.format].extras
+    if extras is not None:
+        for name, content in extras(label_records(project.id)):
+            names.append(name)
+            yield name, content
     from annotator.services.analysis.outlets import bundle_entries  # the outlet tables
 
     for name, content in bundle_entries(project, request.content):
         names.append(name)
         yield name, content
-    yield "README.md", card(project, names)
+    yield "README.md", card(project, names, request, tally)
 
 
-def card(project: Project, files: list[str]) -> str:
+# Agreement for the card is computed over the whole project in memory; above this many spans
+# the card points to ``annotator agreement`` instead, so a bundle stays as flat as the export.
+CARD_AGREEMENT_MAX_SPANS = 50_000
+
+
+def card(
+    project: Project,
+    files: list[str],
+    request: ExportRequest | None = None,
+    tally: Tally | None = None,
+) -> str:
     outlets = Counter(
         dict(
             db.session.execute(
@@ -169,11 +220,25 @@ def card(project: Project, files: list[str]) -> str:
             ).all()
         )
     )
+    if "" in outlets or None in outlets:  # no outlet: one honest row
+        outlets[""] = outlets.pop("", 0) + outlets.pop(None, 0)
     annotators = db.session.execute(
         select(func.count(func.distinct(Assignment.user_id))).where(
             Assignment.project_id == project.id
         )
     ).scalar_one()
+    spans = db.session.execute(
+        select(func.count(Span.id))
+        .join(Document, Span.document_id == Document.id)
+        .where(Document.project_id == project.id)
+    ).scalar_one()
+    note = "Not computed for this export."
+    if spans > CARD_AGREEMENT_MAX_SPANS:
+        agreement = None
+        note = (f"Not computed for the card ({spans:,} spans); run "
+                f"`annotator agreement {project.name!r}` for the figures.")  # fmt: skip
+    else:
+        agreement = agreement_summary(project)
     return dataset_card(
         project.name,
         label_records(project.id),
@@ -181,9 +246,13 @@ def card(project: Project, files: list[str]) -> str:
         project.guidelines_version,
         dict(outlets),
         annotators,
-        agreement_summary(project),
+        agreement,
         files,
         gold=gold_counts(project),
+        fmt=request.format if request else "jsonl",
+        spans_by_label=dict(tally.labels) if tally else None,
+        reductions=tally.reductions if tally else None,
+        agreement_note=note,
     )
 
 

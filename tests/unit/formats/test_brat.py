@@ -26,7 +26,7 @@ def test_parse_ann_all_line_kinds():
         ("T2#2", "Quote", 14, 16, "“h"),
         ("T3", "X", 17, 23, "re”\nan"),
     ]
-    assert spans[0].attributes == {"Strong": True}
+    assert spans[0].attributes == {"Strong": True, "Link": "T2"}  # R1: a link from T1 to T2
     assert spans[0].note == "first line\nsecond line"
     assert spans[1].attributes == spans[2].attributes == {"Kind": "direct"}
     assert {s.annotator for s in spans} == {"ann1"} and {s.document_id for s in spans} == {"d"}
@@ -91,10 +91,11 @@ def test_brat_zip_layout_and_round_trip():
     data = b"".join(export("brat", documents()))
     entries = _entries(data)
     assert sorted(entries) == [
-        "art-1.txt", "art-1_alice.ann", "art-1_bob.ann", "art-1_carol.ann", "art-1_gold.ann",
-        "art-2.txt", "art-2_alice.ann", "art-2_bob.ann",
+        "alice/art-1.ann", "alice/art-1.txt", "alice/art-2.ann", "alice/art-2.txt",
+        "annotation.conf", "bob/art-1.ann", "bob/art-1.txt", "bob/art-2.ann", "bob/art-2.txt",
+        "carol/art-1.ann", "carol/art-1.txt", "gold/art-1.ann", "gold/art-1.txt",
     ]  # fmt: skip
-    assert entries["art-1.txt"] == EMOJI
+    assert entries["alice/art-1.txt"] == EMOJI
     docs = read_brat(data)
     assert [d.id for d in docs] == ["art-1", "art-2"]
     assert len(docs[0].gold) == 1 and len(docs[0].spans) == 6

@@ -2,12 +2,29 @@ import csv
 import io
 import json
 
-from annotator.formats import write_conll, write_csv
-from annotator.formats.conll import sentences
+from annotator.formats import write_csv
+from annotator.formats.conll import conll_document, sentences
 from annotator.records import DocumentRecord, SpanRecord
 from tests.unit.formats.cases import documents
 
 TEXT = "He said: “Leaders 🤝 met.” Then U.S. officials left!\nNew line"
+
+
+def test_one_file_per_annotator_with_docstart_lines():
+    from annotator.formats import export, read_zip
+
+    files = read_zip(b"".join(export("conll", documents())))
+    assert sorted(files) == ["alice.conll", "bob.conll", "carol.conll", "gold.conll"]
+    alice = files["alice.conll"].decode()
+    assert alice.startswith("-DOCSTART-\tO\n\n") and alice.count("-DOCSTART-") == 2
+    tokens = [[line.split("\t")[0] for line in f.decode().splitlines() if line]
+              for f in files.values()]  # fmt: skip
+    assert all(t == tokens[0] for t in tokens)  # the same tokens in every file
+    for f in files.values():  # carol's span crosses a line break: one sentence, not two
+        for sentence in f.decode().split("\n\n"):
+            assert not sentence.strip("\n").split("\n")[0].split("\t")[-1].startswith("I-")
+    carol = files["carol.conll"].decode()
+    assert "deal\tI-Loaded_language\n.\tI-Loaded_language\nCritics\tI-Loaded_language" in carol
 
 
 def _rows(out: str) -> list[list[str]]:
@@ -28,11 +45,13 @@ def test_single_column_priority():
         SpanRecord("d", "a", "Quote", 9, 25),  # “Leaders 🤝 met.”
         SpanRecord("d", "b", "Claim", 3, 17),  # said: “Leaders  (starts first: wins)
     ))  # fmt: skip
-    out = "".join(write_conll([doc]))
+    report = {}
+    out = conll_document(doc, doc.spans, comments=True, report=report)
+    assert report == {"nested": 1}
     assert out.startswith("# doc_id = d\n")
     tags = [r[1] for r in _rows(out)][:9]
-    assert tags == ["O", "B-Claim", "I-Claim", "I-Claim", "I-Claim", "B-Quote", "I-Quote",
-                    "I-Quote", "I-Quote"]  # fmt: skip
+    # the Quote overlaps the Claim: left out whole (a partial chunk is a span nobody marked)
+    assert tags == ["O", "B-Claim", "I-Claim", "I-Claim", "I-Claim", "O", "O", "O", "O"]
     assert "\n\n" in out  # blank line between sentences
 
 
@@ -41,7 +60,8 @@ def test_one_column_per_label_with_offsets():
         SpanRecord("d", "a", "Quote", 9, 25), SpanRecord("d", "b", "Claim", 3, 17),
         SpanRecord("d", "c", "Claim", 10, 21),  # overlaps b's Claim: merged
     ))  # fmt: skip
-    rows = _rows("".join(write_conll([doc], labels=["Claim", "Quote"], offsets=True)))
+    rows = _rows(conll_document(doc, doc.spans, labels=["Claim", "Quote"], offsets=True,
+                                comments=True))  # fmt: skip
     assert rows[1] == ["said", "3", "7", "B-Claim", "O"]
     assert [r[3] for r in rows[:9]] == ["O", "B-Claim", "I-Claim", "I-Claim", "I-Claim",
                                         "I-Claim", "I-Claim", "O", "O"]  # fmt: skip

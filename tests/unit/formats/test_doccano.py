@@ -21,8 +21,13 @@ def test_per_annotator_zip():
     first = files["alice.jsonl"][0]
     assert first["id"] == "art-1" and first["text"] == EMOJI and first["Comments"] == []
     assert first["label"] == [[0, 13, "Claim"], [17, 25, "Quote"]]
-    assert first["outlet"] == "Example Times" and first["topic"] == "diplomacy"
+    assert first["outlet"] == "Example Times" and first["meta"] == {"topic": "diplomacy"}
     assert [d["id"] for d in files["carol.jsonl"]] == ["art-1"]
+    # the same keys on every line (doccano's pandas reader turns a missing key into NaN)
+    lines = [line for f in files.values() for line in f]
+    assert len({tuple(line) for line in lines}) == 1 and files["bob.jsonl"][-1]["title"] == ""
+    raw = b"".join(export("doccano-merged", documents()))
+    assert raw.isascii() and b"\\ud83e\\udd1d" in raw  # the emoji, escaped
 
 
 def test_zip_round_trip():

@@ -12,7 +12,15 @@ def test_task_shape():
     assert len(tasks) == 2
     task = tasks[0]
     assert task["data"]["doc_id"] == "art-1" and task["data"]["outlet"] == "Example Times"
-    assert [a["completed_by"] for a in task["annotations"]] == ["alice", "bob", "carol", "gold"]
+    # completed_by must be a Label Studio user id: the annotator is named in meta instead
+    assert not any("completed_by" in a for a in task["annotations"])
+    assert [a["meta"]["annotator"] for a in task["annotations"]] == [
+        "alice",
+        "bob",
+        "carol",
+        "gold",
+    ]
+    assert [a.get("ground_truth", False) for a in task["annotations"]] == [False] * 3 + [True]
     claim, attr, quote, direct = task["annotations"][0]["result"]
     assert claim == {
         "id": "T1", "from_name": "label", "to_name": "text", "type": "labels",

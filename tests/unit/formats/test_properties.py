@@ -18,6 +18,7 @@ from annotator.formats import (
     read_brat,
     read_doccano,
 )
+from annotator.formats.brat import line_fragments
 from annotator.records import DocumentRecord, SpanRecord
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -76,10 +77,18 @@ def test_brat_round_trip(docs):
     out = b"".join(export("brat", docs))
     back = read_brat(out)
     assert [d.text for d in back] == [d.text for d in docs]
+
+    def in_brat(d, s):  # a brat line holds no line break: spans lose breaks at their ends
+        cut = line_fragments(d.text, s.start, s.end)
+        return [(cut[0][0], cut[-1][1], s.label)] if cut else []
+
     assert sorted((s.start, s.end, s.label) for d in back for s in d.spans + d.gold) == sorted(
-        (s.start, s.end, s.label) for d in docs for s in d.spans + d.gold
+        t for d in docs for s in d.spans + d.gold for t in in_brat(d, s)
     )
-    assert b"".join(export("brat", back)) == out
+    again = b"".join(export("brat", back))
+    dropped = any(not in_brat(d, s) for d in docs for s in d.spans + d.gold)
+    assert again == out or dropped  # a span of line breaks only has nothing to show in brat
+    assert b"".join(export("brat", read_brat(again))) == again
 
 
 @SETTINGS
