@@ -1,13 +1,13 @@
 """Test data: the project's own fixtures, and the research corpora that live outside it.
 
-``FIXTURES`` (tests/fixtures/) ships with the repository: sample articles written for these tests.
-Web, browser and unit tests use only these.
+``FIXTURES`` (tests/fixtures/) ships with the repository: sample articles written for these
+tests. Every test that is not about the research data reads only these.
 
 ``SHARED_DATA`` holds the research corpora (PolNeAR, PTC, BABE) and the seed article, which the
 project may not redistribute: ``ANNOTATOR_SHARED_DATA`` if set, else ``../shared/data`` beside
 the project root. Tests that read it are marked with :func:`requires_shared_data` (or call
-:func:`skip_without_shared_data` from a fixture) and skip with one reason when it is absent. The app
-never reads it.
+:func:`skip_without_shared_data` from a fixture) and skip with one reason when it is absent.
+The app never reads it.
 """
 
 from __future__ import annotations
