@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from annotator.extensions import db
 from tests.conftest import TEST_PASSWORD, make_app
-from tests.shared import SEED_ARTICLE
+from tests.shared import NEWS_ARTICLE
 
 CHROMIUM = os.environ.get("ANNOTATOR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -82,16 +82,16 @@ def _seeded(live_server):
         lead = make_user("lena")
         alice, bob = make_user("alice"), make_user("bob")
         project = make_project("Bias study", lead=lead, annotators=[alice, bob], per_doc=2)
-        with open(SEED_ARTICLE, encoding="utf-8", newline="") as handle:
-            seed_text = handle.read()
-        seed = make_document(project, seed_text, external_id="seed", title="Peace talks")
+        with open(NEWS_ARTICLE, encoding="utf-8", newline="") as handle:
+            news_text = handle.read()
+        news = make_document(project, news_text, external_id="news", title="Tidal barrier")
         emoji = make_document(project, EMOJI_ARTICLE, external_id="geneva", title="Geneva")
         second = make_document(project, SECOND_ARTICLE, external_id="second", title="Second")
         assign(project)
         db.session.commit()
         ids = {
             "project": project.id,
-            "seed": seed.id,
+            "news": news.id,
             "emoji": emoji.id,
             "second": second.id,
             "lena": lead.id,
@@ -104,9 +104,9 @@ def _seeded(live_server):
 
 @pytest.fixture
 def world(live_server, _seeded):
-    """Lead lena, annotators alice and bob; the seed article, an emoji article and a short
-    second article, each assigned to both annotators, with no spans, answers or progress.
-    Returns ids."""
+    """Lead lena, annotators alice and bob; the news article (tests/fixtures), an emoji article
+    and a short second article, each assigned to both annotators, with no spans, answers or
+    progress. Returns ids."""
     from sqlalchemy import delete, update
 
     from annotator.models import Assignment, DocumentAnswer, Span, SpanEvent

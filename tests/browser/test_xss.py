@@ -29,7 +29,7 @@ def hostile(live_server, world):
     """A project whose every user-visible string carries a payload."""
     with live_server.db():
         lena, alice = get_user("lena"), get_user("alice")
-        name = "Hostile " + str(world["seed"])
+        name = "Hostile " + str(world["news"])
         project = db.session.query(Project).filter_by(name=name).one_or_none()
         if project is None:
             project = create_project(name, preset="empty", lead=lena, description=PAYLOAD)

@@ -20,7 +20,13 @@ from annotator.services.transfer.article_files import (
     read_articles,
     text_sha256,
 )
-from tests.shared import SEED_ARTICLE
+from tests.shared import (
+    CRLF_ARTICLE,
+    NEWS_ARTICLE,
+    NFD_ARTICLE,
+    SEED_ARTICLE,
+    requires_shared_data,
+)
 
 DECOMPOSED = "Cafe\u0301 au lait"  # 'e' + combining acute accent
 COMPOSED = "Caf\u00e9 au lait"
@@ -75,6 +81,34 @@ def test_txt_nfc_and_bom():
     assert unicodedata.is_normalized("NFC", row.text)
 
 
+def test_news_article_reads_unchanged():
+    raw = NEWS_ARTICLE.read_bytes()
+    [row] = read_articles(NEWS_ARTICLE.name, raw)
+    assert (row.title, row.external_id) == ("news article", "news-article")
+    # Already NFC with LF line ends: stored exactly as written, emoji and ZWJ sequence included.
+    assert row.text == raw.decode("utf-8")
+    assert "“long overdue”" in row.text and "Lindqvist’s" in row.text and len(row.text) > 3000
+    assert "\U0001f469\u200d\U0001f52c" in row.text and "🌊" in row.text and "—" in row.text
+
+
+def test_nfd_article_is_composed():
+    raw = NFD_ARTICLE.read_bytes()
+    assert not unicodedata.is_normalized("NFC", raw.decode("utf-8"))
+    [row] = read_articles(NFD_ARTICLE.name, raw)
+    assert row.text == unicodedata.normalize("NFC", raw.decode("utf-8"))
+    assert "Zoë Núñez" in row.text and "crème brûlée" in row.text
+    assert len(row.text) == len(raw.decode("utf-8")) - 12  # twelve combining marks fewer
+
+
+def test_crlf_article_keeps_lines_not_carriage_returns():
+    raw = CRLF_ARTICLE.read_bytes()
+    assert raw.count(b"\r\n") == 5
+    [row] = read_articles(CRLF_ARTICLE.name, raw)
+    assert "\r" not in row.text and row.text == raw.decode("utf-8").replace("\r\n", "\n")
+    assert row.text.startswith("Ferry services resume\n\nThe harbour authority")
+
+
+@requires_shared_data("seed-article.txt")
 def test_seed_article_reads_unchanged():
     raw = SEED_ARTICLE.read_bytes()
     [row] = read_articles(SEED_ARTICLE.name, raw)
@@ -384,6 +418,10 @@ def test_zip_corrupt_member():
     assert "a.txt" in str(error) and "CRC" in str(error)
 
 
-@pytest.mark.parametrize("data", [b"not a zip at all", zipped({"a.txt": "x"})[:30]])
+# Explicit ids: a zip's bytes hold the time it was written, so ids made from them would differ
+# between pytest-xdist workers collecting a moment apart.
+@pytest.mark.parametrize(
+    "data", [b"not a zip at all", zipped({"a.txt": "x"})[:30]], ids=["not-zip", "truncated-zip"]
+)
 def test_not_a_zip(data):
     assert str(fails("broken.zip", data)) == "broken.zip: not a valid zip archive."

@@ -15,7 +15,7 @@ from annotator.models import GoldSpan, Span
 from annotator.services.curation.gold_merge import run_merge
 from annotator.services.projects.projects import create_project
 from annotator.services.transfer.annotation_import import import_annotations
-from tests.shared import SHARED_DATA
+from tests.shared import SHARED_DATA, skip_without_shared_data
 
 POLNEAR = SHARED_DATA / "polnear-multi"
 
@@ -41,8 +41,7 @@ OVERLAP = {
 
 @pytest.fixture
 def polnear(ctx):
-    if not (POLNEAR / "attributions").is_dir():
-        pytest.skip(f"{POLNEAR} is missing")
+    skip_without_shared_data("polnear-multi/attributions", "polnear-multi/text")
     documents = [to_nfc(d) for d in read_brat(POLNEAR / "attributions", text_dir=POLNEAR / "text")]
     project = create_project("PolNeAR", preset="empty")
     report = import_annotations(project, documents)

@@ -18,7 +18,7 @@ from annotator.services.transfer import importing
 from annotator.services.transfer.article_files import normalise_text, read_articles, text_sha256
 from annotator.services.transfer.importing import import_files
 from tests.factories import make_document, make_project, make_user
-from tests.shared import SEED_ARTICLE
+from tests.shared import CRLF_ARTICLE, NEWS_ARTICLE, NFD_ARTICLE
 
 DECOMPOSED = "Cafe\u0301 society\r\nreturns."
 COMPOSED = "Caf\u00e9 society\nreturns."
@@ -131,14 +131,21 @@ def test_upload_stores_fields(app, lead, pid):
         assert doc.sha256 == text_sha256(doc.text)
 
 
-def test_upload_seed_article(app, lead, pid):
-    response = upload(lead, pid, SEED_ARTICLE.name, SEED_ARTICLE.read_bytes())
+@pytest.mark.parametrize("article", [NEWS_ARTICLE, NFD_ARTICLE, CRLF_ARTICLE], ids=lambda p: p.stem)
+def test_upload_sample_article(app, lead, pid, article):
+    raw = article.read_bytes()
+    response = upload(lead, pid, article.name, raw)
     assert response.status_code == 302
-    doc = documents(app, pid)["seed-article"]
-    assert doc.title == "seed article"
-    assert doc.text == normalise_text(SEED_ARTICLE.read_text(encoding="utf-8"))
+    doc = documents(app, pid)[article.stem]
+    assert doc.title == article.stem.replace("-", " ")
+    assert doc.text == normalise_text(raw.decode("utf-8"))
     # The stored text is what offsets refer to: it must survive a round trip unchanged.
     assert unicodedata.is_normalized("NFC", doc.text) and "\r" not in doc.text
+    assert doc.sha256 == text_sha256(doc.text)
+    if article is NEWS_ARTICLE:  # already NFC with LF: not a character changed
+        assert doc.text == raw.decode("utf-8") and "👩\u200d🔬" in doc.text
+    else:
+        assert doc.text != raw.decode("utf-8")
 
 
 def test_upload_normalises_nfc_and_newlines(app, lead, pid):
@@ -363,16 +370,17 @@ def write(tmp_path, name: str, data: bytes):
 
 def test_cli_import_every_format(app, runner, pid, tmp_path):
     paths = [write(tmp_path, *GOOD[kind]) for kind in GOOD]
-    paths.append(write(tmp_path, SEED_ARTICLE.name, SEED_ARTICLE.read_bytes()))
+    samples = (NEWS_ARTICLE, NFD_ARTICLE, CRLF_ARTICLE)
+    paths += [write(tmp_path, sample.name, sample.read_bytes()) for sample in samples]
     result = runner.invoke(args=["import", "Bias study", *paths])
     assert result.exit_code == 0, result.output
-    assert "Imported 7 articles; skipped 0 duplicates." in result.stdout
+    assert "Imported 9 articles; skipped 0 duplicates." in result.stdout
     ids = set(documents(app, pid))
-    assert ids == {"old-1", "seed-article"}.union(*EXPECTED_IDS.values())
+    assert ids == {"old-1", *(sample.stem for sample in samples)}.union(*EXPECTED_IDS.values())
     # Re-running counts duplicates; a project id works as well as a name.
     result = runner.invoke(args=["import", str(pid), *paths])
     assert result.exit_code == 0
-    assert "Imported 0 articles; skipped 7 duplicates." in result.stdout
+    assert "Imported 0 articles; skipped 9 duplicates." in result.stdout
 
 
 @pytest.mark.parametrize("case", ["invalid-json", "latin-1", "unknown-field", "unsafe-zip"])

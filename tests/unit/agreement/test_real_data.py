@@ -8,14 +8,14 @@ import pytest
 from annotator.agreement import krippendorff_alpha, project_report
 from annotator.agreement.positions import TOKEN_RE
 from annotator.formats.brat import parse_ann
-from tests.shared import SHARED_DATA
+from tests.shared import SHARED_DATA, requires_shared_data, skip_without_shared_data
 
 BABE = SHARED_DATA / "babe" / "raw_labels_SG2.csv"
 POLNEAR = SHARED_DATA / "polnear-multi"
 ROLES = ("Source", "Cue", "Content")
 
 
-@pytest.mark.skipif(not BABE.exists(), reason="shared BABE data missing")
+@requires_shared_data("babe/raw_labels_SG2.csv")
 def test_babe_label_bias_alpha_is_published_040():
     with BABE.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -50,8 +50,7 @@ def _polnear():
 
 @pytest.fixture(scope="module")
 def polnear():
-    if not POLNEAR.exists():
-        pytest.skip("shared PolNeAR data missing")
+    skip_without_shared_data("polnear-multi")
     return _polnear()
 
 

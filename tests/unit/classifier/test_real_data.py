@@ -5,7 +5,7 @@ import csv
 import pytest
 
 from annotator.classifier import SpanTagger, cross_validate_sentences, cross_validate_spans
-from tests.shared import SHARED_DATA
+from tests.shared import SHARED_DATA, requires_shared_data
 
 BABE = SHARED_DATA / "babe" / "final_labels_SG2.csv"
 PTC = SHARED_DATA / "ptc-train"
@@ -13,7 +13,7 @@ PTC = SHARED_DATA / "ptc-train"
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.skipif(not BABE.is_file(), reason="BABE not in the shared data")
+@requires_shared_data("babe/final_labels_SG2.csv")
 def test_babe_sentence_baseline_f1_biased():
     with open(BABE, encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["label_bias"] in ("Biased", "Non-biased")]
@@ -48,7 +48,7 @@ def ptc_documents(limit):
     return data[:limit]
 
 
-@pytest.mark.skipif(not PTC.is_dir(), reason="PTC not in the shared data")
+@requires_shared_data("ptc-train")
 def test_ptc_span_baseline_grouped_cv_beats_majority():
     docs = ptc_documents(limit=120)  # a subset keeps this under ~30 s; the benchmark runs all
     res = cross_validate_spans(

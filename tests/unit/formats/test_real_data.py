@@ -15,7 +15,7 @@ from annotator.formats import (
     write_jsonl,
     write_labelstudio,
 )
-from tests.shared import SHARED_DATA
+from tests.shared import SHARED_DATA, skip_without_shared_data
 
 PTC = SHARED_DATA / "ptc-train"
 POLNEAR = SHARED_DATA / "polnear-multi"
@@ -24,15 +24,13 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def ptc():
-    if not PTC.is_dir():
-        pytest.skip("shared PTC data not available")
+    skip_without_shared_data("ptc-train")
     return read_ptc(PTC)
 
 
 @pytest.fixture(scope="module")
 def polnear():
-    if not POLNEAR.is_dir():
-        pytest.skip("shared PolNeAR data not available")
+    skip_without_shared_data("polnear-multi")
     return read_brat(POLNEAR / "attributions", text_dir=POLNEAR / "text")
 
 
