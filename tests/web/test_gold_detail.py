@@ -158,9 +158,20 @@ def test_gold_answers_attributes_links_and_notes_are_exported(app, client, auth,
     studio = json.loads(_export(app, "labelstudio"))
     task = next(t for t in studio if t["data"]["text"] == TEXT)
     (annotation,) = task["annotations"]
-    assert annotation["completed_by"] == "gold"
-    values = {(r["from_name"], str(r["value"].get("text"))) for r in annotation["result"]}
-    assert ("form", "['indirect']") in values and ("speaker", f"['{source_id}']") in values
+    assert annotation["meta"] == {"annotator": "gold"} and annotation["ground_truth"] is True
+    regions = {r["id"]: r for r in annotation["result"] if r["type"] == "labels"}
+    quote = next(i for i, r in regions.items() if r["value"]["text"] == "taxes will rise")
+    source = next(i for i, r in regions.items() if r["value"]["labels"] == ["Source"])
+    choices = {
+        (r["id"], r["from_name"], tuple(r["value"]["choices"]))
+        for r in annotation["result"]
+        if r["type"] == "choices"
+    }
+    assert (quote, "form", ("indirect",)) in choices
+    relations = [r for r in annotation["result"] if r["type"] == "relation"]
+    assert [(r["from_id"], r["to_id"], r["labels"]) for r in relations] == [
+        (quote, source, ["speaker"])
+    ]
     assert any(r.get("meta", {}).get("text") == ["alice: hedged?"] for r in annotation["result"])
     with zipfile.ZipFile(io.BytesIO(_export(app, "brat"))) as archive:
         ann = next(
