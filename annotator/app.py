@@ -36,12 +36,17 @@ def build_app(test_config: dict | None = None) -> Flask:
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
-    from annotator import converters, json_provider
+    from annotator import converters, json_provider, request_guard
     from annotator.auth import cookie_session
     from annotator.services.annotation import read_connection
 
+    request_guard.init_app(app)  # first: before any other hook reads the request
     converters.init_app(app)
     json_provider.init_app(app)
+    engine_options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
+    engine_options.setdefault("json_deserializer", json_provider.json_column_loads)
     cookie_session.init_app(app)
     read_connection.init_app(app)
     _init_extensions(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-insecure-change-me"
@@ -29,6 +30,9 @@ def defaults(instance: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # A session cookie is refused (server-side, by its signed timestamp) this long after it
+        # was last written; Flask's default is 31 days.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "10 per minute",
         "REDIS_URL": None,
@@ -42,6 +46,7 @@ ENV_KEYS = {
     "ANNOTATOR_ALLOW_REGISTRATION": "ALLOW_REGISTRATION",
     "ANNOTATOR_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "ANNOTATOR_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
+    "ANNOTATOR_SESSION_HOURS": "PERMANENT_SESSION_LIFETIME",
 }
 
 
@@ -54,6 +59,8 @@ def from_environment() -> dict:
             continue
         if key in ("ALLOW_REGISTRATION", "SESSION_COOKIE_SECURE"):
             out[key] = value.lower() in ("1", "true", "yes", "on")
+        elif key == "PERMANENT_SESSION_LIFETIME":
+            out[key] = timedelta(hours=float(value))
         else:
             out[key] = value
     url = out.get("SQLALCHEMY_DATABASE_URI", "")

@@ -6,7 +6,7 @@ projects.
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request, stream_with_context
+from flask import current_app, jsonify, request, stream_with_context
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -120,7 +120,9 @@ def export_project(project_id: int):
         bundle=args.get("bundle") in ("1", "true"),
     ).validate()
     body = stream(project, export_request)
-    response = Response(stream_with_context(body), mimetype=media_type(export_request))
+    response = current_app.response_class(
+        stream_with_context(body), mimetype=media_type(export_request)
+    )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{filename(project, export_request)}"'
     )
