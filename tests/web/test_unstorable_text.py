@@ -138,7 +138,7 @@ def _store_bad_rows(world) -> None:
     )
     db.session.execute(
         text("UPDATE document SET meta = :m WHERE id = :id"),
-        {"m": '{"score": %s, "who": "\\ud83d"}' % nan, "id": world["document"]},
+        {"m": '{"score": ' + nan + ', "who": "\\ud83d"}', "id": world["document"]},
     )
     if db.engine.dialect.name == "sqlite":
         db.session.execute(
