@@ -57,6 +57,8 @@ def build_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     navigation.init_app(app)
     security.init_app(app)
+    security.trust_proxies(app)
+    security.warn_about_rate_limit_storage(app)
     cli.init_app(app)
     return app
 

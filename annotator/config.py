@@ -36,6 +36,8 @@ def defaults(instance: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "10 per minute",
         "REDIS_URL": None,
+        # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed.
+        "TRUSTED_PROXIES": [],
     }
 
 
@@ -47,6 +49,7 @@ ENV_KEYS = {
     "ANNOTATOR_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "ANNOTATOR_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
     "ANNOTATOR_SESSION_HOURS": "PERMANENT_SESSION_LIFETIME",
+    "ANNOTATOR_TRUSTED_PROXIES": "TRUSTED_PROXIES",
 }
 
 

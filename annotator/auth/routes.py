@@ -20,6 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from annotator.auth import throttle
 from annotator.auth.forms import CreateUserForm, LoginForm, RegisterForm
 from annotator.auth.session_user import end_sessions, start_session
 from annotator.extensions import db, limiter
@@ -34,26 +35,30 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _account_key() -> str:
-    return "login:" + (request.form.get("username") or "").strip().lower()
+def _failed(response) -> bool:
+    return response.status_code == 401
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], error_message="Too many login attempts.")
 @limiter.limit(
-    _login_limit, key_func=_account_key, methods=["POST"], error_message="Too many login attempts."
+    _login_limit,
+    methods=["POST"],
+    deduct_when=_failed,  # only failures count: a lab behind one NAT can still log in
+    error_message="Too many login attempts.",
 )
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.execute(
-            select(User).where(User.username == form.username.data.strip())
-        ).scalar_one_or_none()
+        name = form.username.data.strip()
+        throttle.wait_before_check(name)  # per account: slower, never locked
+        user = db.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
         if user is None:  # spend the same time as a wrong password: no user enumeration
             check_password_hash(_dummy_hash(), form.password.data)
         if user is None or not user.active or not user.check_password(form.password.data):
+            throttle.record_failure(name)
             flash("Unknown user name or wrong password.", "error")
             return render_template("auth/login.html", form=form), 401
+        throttle.record_success(name)
         _log_in(user)
         return redirect(_safe_next(request.args.get("next", "")) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
