@@ -53,13 +53,10 @@ def list_projects():
 @login_required
 def list_documents(project_id: int):
     project, role = load_project(current_user, project_id)
-    columns = (
-        Document.id,
-        Document.external_id,
-        Document.title,
-        Document.outlet,
-        func.length(Document.text).label("length"),
-    )
+    columns = [Document.id, Document.external_id, Document.title]
+    if is_lead(role) or not project.hide_outlet:  # the annotate payload's rule
+        columns.append(Document.outlet)
+    columns.append(func.length(Document.text).label("length"))
     offset, limit, rows = _document_page(project, role, *columns)
     return jsonify(
         {"offset": offset, "limit": limit, "documents": [dict(r._mapping) for r in rows]}
