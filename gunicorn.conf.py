@@ -23,11 +23,26 @@ bind = os.environ.get("ANNOTATOR_BIND", "127.0.0.1:8000")
 
 
 def post_request(worker, req, environ, resp):
-    """gevent: after each response, let the worker's other connections go first.
+    """A refused body (413, or an error while a chunked body was unread): close the connection
+    now that the answer is sent, instead of reading the rest of the body (annotator's request
+    guard sets ``annotator.close_connection``). Reading it would hold the worker for as long
+    as the client keeps sending.
+
+    gevent: after each response, let the worker's other connections go first.
 
     Without this, a keep-alive client whose next request is already waiting is served again
     at once, and the worker's other connections wait: p99 read latency was 40-60 ms with it
     missing and 8-10 ms with it."""
+    if environ.get("annotator.close_connection"):
+        import socket
+
+        sock = environ.get("gunicorn.socket")
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            except OSError:
+                pass
     if worker.cfg.worker_class_str == "gevent":
         import gevent
 

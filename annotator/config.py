@@ -23,7 +23,8 @@ def defaults(instance: str) -> dict:
         "SECRET_KEY": DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance, "annotator.sqlite"),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
-        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,  # the article upload
+        "MAX_REQUEST_BYTES": 2 * 1024 * 1024,  # every other request body
         "IMPORT_MAX_RECORDS": 100_000,
         "IMPORT_MAX_TEXT_CHARS": 1_000_000,
         "ALLOW_REGISTRATION": False,
@@ -50,6 +51,8 @@ ENV_KEYS = {
     "ANNOTATOR_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
     "ANNOTATOR_SESSION_HOURS": "PERMANENT_SESSION_LIFETIME",
     "ANNOTATOR_TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "ANNOTATOR_MAX_REQUEST_BYTES": "MAX_REQUEST_BYTES",
+    "ANNOTATOR_MAX_UPLOAD_BYTES": "MAX_CONTENT_LENGTH",
 }
 
 
@@ -62,6 +65,8 @@ def from_environment() -> dict:
             continue
         if key in ("ALLOW_REGISTRATION", "SESSION_COOKIE_SECURE"):
             out[key] = value.lower() in ("1", "true", "yes", "on")
+        elif key in ("MAX_REQUEST_BYTES", "MAX_CONTENT_LENGTH"):
+            out[key] = int(value)
         elif key == "PERMANENT_SESSION_LIFETIME":
             out[key] = timedelta(hours=float(value))
         else:

@@ -1,8 +1,10 @@
 """Checks every request before any view (or the CSRF check) reads it:
 
-- a body larger than ``MAX_CONTENT_LENGTH`` is refused from its ``Content-Length`` header,
-  unread, with ``Connection: close`` (the server then drops the rest instead of draining it);
-  a chunked body is cut off at the same limit while it is read;
+- a body larger than its route's limit is refused from its ``Content-Length`` header, unread,
+  with ``Connection: close`` (the server then drops the rest instead of draining it); a
+  chunked body is cut off at the same limit while it is read. The limit is
+  ``MAX_CONTENT_LENGTH`` (50 MiB) for the upload routes (``UPLOAD_ENDPOINTS``) and
+  ``MAX_REQUEST_BYTES`` (2 MiB) for every other route, the login form included;
 - a JSON body is parsed once, strictly (orjson: no lone surrogates, no NaN, at most 1,024
   levels), and every string in it — keys included — is checked for NUL and lone surrogates;
   then it is cached, so ``request.get_json()`` returns the checked value;
@@ -22,6 +24,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from annotator.text_safety import bad_char, find_unstorable
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+UPLOAD_ENDPOINTS = frozenset({"projects.import_articles"})
 
 
 class BodyTooLarge(RequestEntityTooLarge):
@@ -32,10 +35,25 @@ class BodyTooLarge(RequestEntityTooLarge):
 
 
 def _check_size(app: Flask) -> None:
-    limit = app.config.get("MAX_CONTENT_LENGTH")
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+    else:
+        limit = app.config.get("MAX_REQUEST_BYTES") or app.config.get("MAX_CONTENT_LENGTH")
+    request.max_content_length = limit  # also caps a chunked body while it is read
     length = request.content_length
     if limit is not None and length is not None and length > limit:
         raise BodyTooLarge(f"The request body has {length:,} bytes; the limit is {limit:,} bytes.")
+    if _chunked() and request.endpoint not in UPLOAD_ENDPOINTS and limit is not None:
+        # Read it now, at most ``limit`` bytes (the parsers reuse what was read): beyond, 413.
+        data = request.environ["wsgi.input"].read(limit + 1)  # the server's de-chunked body
+        if len(data) > limit:
+            raise BodyTooLarge(f"The request body is larger than the limit of {limit:,} bytes.")
+        request._cached_data = data
+
+
+def _chunked() -> bool:
+    """A body without a Content-Length (chunked): its size is only known once read."""
+    return request.content_length is None and request.method not in SAFE_METHODS
 
 
 def _check_json() -> None:
@@ -81,3 +99,22 @@ def check_request(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(lambda: check_request(app))
+
+    @app.after_request
+    def close_after_413(response):
+        if response.status_code == 413 or (response.status_code >= 400 and _chunked()):
+            _stop_reading(request.environ)
+            response.headers["Connection"] = "close"
+        return response
+
+
+CLOSE_KEY = "annotator.close_connection"
+
+
+def _stop_reading(environ) -> None:
+    """Ask the server to read no more of this request's body. gunicorn would otherwise read
+    (and throw away) all of it to reach the next request on the connection, holding its
+    worker — and, under gevent, every other client of that worker — for as long as the upload
+    takes; it ignores a ``Connection: close`` from the app. ``gunicorn.conf.py``'s
+    ``post_request`` closes the socket once the 413 is sent when it sees this key."""
+    environ[CLOSE_KEY] = True
