@@ -31,7 +31,8 @@ def build_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(config.from_environment())
         app.config.update(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)  # secrets and data: owner only
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     _refuse_default_secret(app)
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
@@ -61,6 +62,16 @@ def build_app(test_config: dict | None = None) -> Flask:
     security.warn_about_rate_limit_storage(app)
     cli.init_app(app)
     return app
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Create a new SQLite database file readable by its owner only (SQLite gives its -wal
+    and -shm files the same mode); an existing file keeps its mode."""
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return
+    path = url[len("sqlite:///") :].split("?", 1)[0]
+    if path and not os.path.exists(path) and os.path.isdir(os.path.dirname(path) or "."):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _refuse_default_secret(app: Flask) -> None:

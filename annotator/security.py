@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 
+from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+NO_STORE_PREFIXES = ("/settings/", "/users")
 
 
 def init_app(app) -> None:
@@ -19,6 +22,8 @@ def init_app(app) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith(NO_STORE_PREFIXES):  # a new token is shown there once
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 
