@@ -22,6 +22,28 @@ keepalive = int(os.environ.get("ANNOTATOR_KEEPALIVE", 15))
 bind = os.environ.get("ANNOTATOR_BIND", "127.0.0.1:8000")
 
 
+def on_starting(server):
+    """Training runs of the thread backend die with their worker: any left "queued" or
+    "running" by the previous server are marked failed before the new workers start (with
+    ANNOTATOR_REDIS_URL, runs live on in the rq workers and are left alone)."""
+    if os.environ.get("ANNOTATOR_REDIS_URL"):
+        return
+    from annotator import create_app
+    from annotator.extensions import db
+    from annotator.services.analysis.training import fail_interrupted_runs
+
+    app = create_app()
+    with app.app_context():
+        try:
+            count = fail_interrupted_runs()
+        except Exception as exc:  # no database yet (before init-db): nothing to mark
+            server.log.warning("Could not check for interrupted training runs: %s", exc)
+            count = 0
+        db.engine.dispose()  # no connection crosses the fork into the workers
+    if count:
+        server.log.warning("Marked %d interrupted training run(s) as failed.", count)
+
+
 def post_request(worker, req, environ, resp):
     """A refused body (413, or an error while a chunked body was unread): close the connection
     now that the answer is sent, instead of reading the rest of the body (annotator's request

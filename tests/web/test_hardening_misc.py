@@ -92,3 +92,26 @@ def test_instance_secrets_are_private(tmp_path, monkeypatch):
         db.engine.dispose()
     assert stat.S_IMODE(os.stat(database).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(tmp_path / "other-instance").st_mode) == 0o700
+
+
+def test_interrupted_runs_are_marked_failed_at_start_up(app, world, monkeypatch):
+    import runpy
+
+    from annotator.models import ModelRun
+
+    with app.app_context():
+        for status in ("queued", "running", "finished"):
+            db.session.add(ModelRun(project_id=world["project"], level="sentence", status=status))
+        db.session.commit()
+    monkeypatch.delenv("ANNOTATOR_REDIS_URL", raising=False)
+    monkeypatch.setenv("ANNOTATOR_DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("ANNOTATOR_SECRET_KEY", "a-real-secret-key")
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", app.instance_path)
+    messages = []
+    log = type("Log", (), {"warning": lambda self, *a: messages.append(a[0] % a[1:])})()
+    runpy.run_path("gunicorn.conf.py")["on_starting"](type("S", (), {"log": log})())
+    with app.app_context():
+        rows = db.session.execute(select(ModelRun.status, ModelRun.error)).all()
+    assert sorted(status for status, _ in rows) == ["failed", "failed", "finished"]
+    assert all("Interrupted" in error for status, error in rows if status == "failed")
+    assert messages == ["Marked 2 interrupted training run(s) as failed."]
