@@ -44,6 +44,15 @@ def on_starting(server):
         server.log.warning("Marked %d interrupted training run(s) as failed.", count)
 
 
+def post_worker_init(worker):
+    """Say in the log when login limits are per worker (no ANNOTATOR_REDIS_URL)."""
+    app = getattr(worker, "wsgi", None)
+    if hasattr(app, "config"):
+        from annotator.security import warn_about_rate_limit_storage
+
+        warn_about_rate_limit_storage(app)
+
+
 def post_request(worker, req, environ, resp):
     """A refused body (413, or an error while a chunked body was unread): close the connection
     now that the answer is sent, instead of reading the rest of the body (annotator's request

@@ -52,8 +52,10 @@ def _check_size(app: Flask) -> None:
 
 
 def _chunked() -> bool:
-    """A body without a Content-Length (chunked): its size is only known once read."""
-    return request.content_length is None and request.method not in SAFE_METHODS
+    """A chunked body (no Content-Length): its size is only known once read. A request with
+    neither has no body; reading one would wait for the client."""
+    encoding = request.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    return request.content_length is None and "chunked" in encoding
 
 
 def _check_json() -> None:

@@ -50,6 +50,7 @@ def _post(client, path, stream, length):
     environ = {"wsgi.input": stream, "CONTENT_TYPE": "application/x-www-form-urlencoded"}
     if length is None:
         environ["wsgi.input_terminated"] = True
+        environ["HTTP_TRANSFER_ENCODING"] = "chunked"
     else:
         environ["CONTENT_LENGTH"] = str(length)
     try:

@@ -95,13 +95,18 @@ def test_limits_are_shared_through_redis(limited, alice):
 
 
 def test_memory_storage_is_announced_loudly(database_url, _schema, tmp_path, caplog):
+    """gunicorn.conf.py's post_worker_init logs it in every served worker."""
+    import runpy
+
+    app = make_app(
+        database_url,
+        str(tmp_path / "prod"),
+        TESTING=False,
+        RATELIMIT_ENABLED=True,
+        SECRET_KEY="a-real-secret-key",
+    )
+    worker = type("Worker", (), {"wsgi": app})()
     with caplog.at_level(logging.WARNING):
-        make_app(
-            database_url,
-            str(tmp_path / "prod"),
-            TESTING=False,
-            RATELIMIT_ENABLED=True,
-            SECRET_KEY="a-real-secret-key",
-        )
+        runpy.run_path("gunicorn.conf.py")["post_worker_init"](worker)
     assert "LOGIN RATE LIMITS ARE PER WORKER" in caplog.text
     assert "ANNOTATOR_REDIS_URL" in caplog.text

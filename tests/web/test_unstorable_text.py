@@ -5,6 +5,7 @@ migration 0009 finds, reports and replaces them. Runs on SQLite and on PostgreSQ
 from __future__ import annotations
 
 import hashlib
+import logging
 
 import pytest
 from sqlalchemy import select, text
@@ -200,6 +201,7 @@ def test_repair_finds_reports_and_replaces_stored_values(app, caplog, world):
         if db.engine.dialect.name == "sqlite":
             expected.add(("span", world["span"], "note"))
         assert places == expected
+        logging.getLogger("annotator.text_repair").disabled = False  # alembic's fileConfig
         with caplog.at_level("WARNING", logger="annotator.text_repair"):
             with db.engine.begin() as connection:
                 assert len(repair_unstorable(connection, fix=True)) == len(expected)
