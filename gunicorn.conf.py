@@ -22,12 +22,58 @@ keepalive = int(os.environ.get("ANNOTATOR_KEEPALIVE", 15))
 bind = os.environ.get("ANNOTATOR_BIND", "127.0.0.1:8000")
 
 
+def on_starting(server):
+    """Training runs of the thread backend die with their worker: any left "queued" or
+    "running" by the previous server are marked failed before the new workers start (with
+    ANNOTATOR_REDIS_URL, runs live on in the rq workers and are left alone)."""
+    if os.environ.get("ANNOTATOR_REDIS_URL"):
+        return
+    from annotator import create_app
+    from annotator.extensions import db
+    from annotator.services.analysis.training import fail_interrupted_runs
+
+    app = create_app()
+    with app.app_context():
+        try:
+            count = fail_interrupted_runs()
+        except Exception as exc:  # no database yet (before init-db): nothing to mark
+            server.log.warning("Could not check for interrupted training runs: %s", exc)
+            count = 0
+        db.engine.dispose()  # no connection crosses the fork into the workers
+    if count:
+        server.log.warning("Marked %d interrupted training run(s) as failed.", count)
+
+
+def post_worker_init(worker):
+    """Say in the log when login limits are per worker (no ANNOTATOR_REDIS_URL)."""
+    app = getattr(worker, "wsgi", None)
+    if hasattr(app, "config"):
+        from annotator.security import warn_about_rate_limit_storage
+
+        warn_about_rate_limit_storage(app)
+
+
 def post_request(worker, req, environ, resp):
-    """gevent: after each response, let the worker's other connections go first.
+    """A refused body (413, or an error while a chunked body was unread): close the connection
+    now that the answer is sent, instead of reading the rest of the body (annotator's request
+    guard sets ``annotator.close_connection``). Reading it would hold the worker for as long
+    as the client keeps sending.
+
+    gevent: after each response, let the worker's other connections go first.
 
     Without this, a keep-alive client whose next request is already waiting is served again
     at once, and the worker's other connections wait: p99 read latency was 40-60 ms with it
     missing and 8-10 ms with it."""
+    if environ.get("annotator.close_connection"):
+        import socket
+
+        sock = environ.get("gunicorn.socket")
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            except OSError:
+                pass
     if worker.cfg.worker_class_str == "gevent":
         import gevent
 

@@ -31,20 +31,26 @@ def build_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(config.from_environment())
         app.config.update(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)  # secrets and data: owner only
+    new_sqlite = _new_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     _refuse_default_secret(app)
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
-    from annotator import converters, json_provider
+    from annotator import converters, json_provider, request_guard
     from annotator.auth import cookie_session
     from annotator.services.annotation import read_connection
 
+    request_guard.init_app(app)  # first: before any other hook reads the request
     converters.init_app(app)
     json_provider.init_app(app)
+    engine_options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
+    engine_options.setdefault("json_deserializer", json_provider.json_column_loads)
     cookie_session.init_app(app)
     read_connection.init_app(app)
-    _init_extensions(app)
+    _init_extensions(app, new_sqlite)
     _register_blueprints(app)
 
     from annotator import cli, errors, navigation, security
@@ -52,8 +58,32 @@ def build_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     navigation.init_app(app)
     security.init_app(app)
+    security.trust_proxies(app)
     cli.init_app(app)
     return app
+
+
+def _new_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite database file that does not exist yet, or None."""
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return None
+    path = url[len("sqlite:///") :].split("?", 1)[0]
+    return path if path and not os.path.exists(path) else None
+
+
+def _make_private_on_creation(engine, path: str) -> None:
+    """Once SQLite has created the file, make it readable by its owner only (its -wal and
+    -shm files take the same mode); an existing database keeps its mode."""
+    from sqlalchemy import event
+
+    done = []
+
+    @event.listens_for(engine, "connect")
+    def private(dbapi_connection, connection_record):
+        if not done and os.path.exists(path):
+            done.append(True)
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
 
 
 def _refuse_default_secret(app: Flask) -> None:
@@ -67,13 +97,15 @@ def _refuse_default_secret(app: Flask) -> None:
     )
 
 
-def _init_extensions(app: Flask) -> None:
+def _init_extensions(app: Flask, new_sqlite: str | None = None) -> None:
     from annotator import models, sqlite_writers  # noqa: F401  (models: register the tables)
     from annotator.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():
         sqlite_writers.install(db.engine)
+        if new_sqlite:
+            _make_private_on_creation(db.engine, new_sqlite)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-insecure-change-me"
@@ -22,16 +23,22 @@ def defaults(instance: str) -> dict:
         "SECRET_KEY": DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance, "annotator.sqlite"),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
-        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,  # the article upload
+        "MAX_REQUEST_BYTES": 2 * 1024 * 1024,  # every other request body
         "IMPORT_MAX_RECORDS": 100_000,
         "IMPORT_MAX_TEXT_CHARS": 1_000_000,
         "ALLOW_REGISTRATION": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # A session cookie is refused (server-side, by its signed timestamp) this long after it
+        # was last written; Flask's default is 31 days.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "10 per minute",
         "REDIS_URL": None,
+        # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed.
+        "TRUSTED_PROXIES": [],
     }
 
 
@@ -42,6 +49,10 @@ ENV_KEYS = {
     "ANNOTATOR_ALLOW_REGISTRATION": "ALLOW_REGISTRATION",
     "ANNOTATOR_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "ANNOTATOR_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
+    "ANNOTATOR_SESSION_HOURS": "PERMANENT_SESSION_LIFETIME",
+    "ANNOTATOR_TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "ANNOTATOR_MAX_REQUEST_BYTES": "MAX_REQUEST_BYTES",
+    "ANNOTATOR_MAX_UPLOAD_BYTES": "MAX_CONTENT_LENGTH",
 }
 
 
@@ -54,6 +65,10 @@ def from_environment() -> dict:
             continue
         if key in ("ALLOW_REGISTRATION", "SESSION_COOKIE_SECURE"):
             out[key] = value.lower() in ("1", "true", "yes", "on")
+        elif key in ("MAX_REQUEST_BYTES", "MAX_CONTENT_LENGTH"):
+            out[key] = int(value)
+        elif key == "PERMANENT_SESSION_LIFETIME":
+            out[key] = timedelta(hours=float(value))
         else:
             out[key] = value
     url = out.get("SQLALCHEMY_DATABASE_URI", "")

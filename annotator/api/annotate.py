@@ -53,8 +53,8 @@ def post_span(document_id: int):
     earlier = replayed_create(current_user, data, labels)
     if earlier is not None:  # a retried create whose first response was lost
         return jsonify(earlier), 200
-    span = create_span(current_user, context, data)
     try:
+        span = create_span(current_user, context, data)  # the INSERT may hit the key already
         db.session.commit()
     except IntegrityError:  # the same client_key raced in from a parallel retry
         db.session.rollback()

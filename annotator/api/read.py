@@ -6,7 +6,7 @@ projects.
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request, stream_with_context
+from flask import current_app, jsonify, request, stream_with_context
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -53,13 +53,10 @@ def list_projects():
 @login_required
 def list_documents(project_id: int):
     project, role = load_project(current_user, project_id)
-    columns = (
-        Document.id,
-        Document.external_id,
-        Document.title,
-        Document.outlet,
-        func.length(Document.text).label("length"),
-    )
+    columns = [Document.id, Document.external_id, Document.title]
+    if is_lead(role) or not project.hide_outlet:  # the annotate payload's rule
+        columns.append(Document.outlet)
+    columns.append(func.length(Document.text).label("length"))
     offset, limit, rows = _document_page(project, role, *columns)
     return jsonify(
         {"offset": offset, "limit": limit, "documents": [dict(r._mapping) for r in rows]}
@@ -122,7 +119,9 @@ def export_project(project_id: int):
         label_columns=args.get("label_columns") in ("1", "true"),
     ).validate()
     body = stream(project, export_request)
-    response = Response(stream_with_context(body), content_type=media_type(export_request))
+    response = current_app.response_class(
+        stream_with_context(body), content_type=media_type(export_request)
+    )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{filename(project, export_request)}"'
     )

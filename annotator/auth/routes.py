@@ -5,12 +5,24 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from annotator.auth import throttle
 from annotator.auth.forms import CreateUserForm, LoginForm, RegisterForm
+from annotator.auth.session_user import end_sessions, start_session
 from annotator.extensions import db, limiter
 from annotator.models import User
 from annotator.services.accounts.users import create_user
@@ -23,29 +35,41 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _account_key() -> str:
-    return "login:" + (request.form.get("username") or "").strip().lower()
+def _failed(response) -> bool:
+    return response.status_code == 401
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], error_message="Too many login attempts.")
 @limiter.limit(
-    _login_limit, key_func=_account_key, methods=["POST"], error_message="Too many login attempts."
+    _login_limit,
+    methods=["POST"],
+    deduct_when=_failed,  # only failures count: a lab behind one NAT can still log in
+    error_message="Too many login attempts.",
 )
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.execute(
-            select(User).where(User.username == form.username.data.strip())
-        ).scalar_one_or_none()
+        name = form.username.data.strip()
+        throttle.wait_before_check(name)  # per account: slower, never locked
+        user = db.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
         if user is None:  # spend the same time as a wrong password: no user enumeration
             check_password_hash(_dummy_hash(), form.password.data)
         if user is None or not user.active or not user.check_password(form.password.data):
+            throttle.record_failure(name)
             flash("Unknown user name or wrong password.", "error")
             return render_template("auth/login.html", form=form), 401
-        login_user(user)
+        throttle.record_success(name)
+        _log_in(user)
         return redirect(_safe_next(request.args.get("next", "")) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
+
+
+def _log_in(user) -> None:
+    """A new session: nothing of the anonymous one survives (its CSRF secret included), and it
+    is bound to the user's session generation."""
+    session.clear()
+    login_user(user)
+    start_session(user)
 
 
 @functools.cache
@@ -67,7 +91,12 @@ def _safe_next(target: str) -> str | None:
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Ends this session and every other of the user's (a copied cookie included)."""
+    if current_user.is_authenticated:
+        end_sessions(current_user.id)
+        db.session.commit()
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"))
 
 
@@ -83,7 +112,7 @@ def register():
             form.username.errors.append(exc.message)
         else:
             db.session.commit()
-            login_user(user)
+            _log_in(user)
             return redirect(url_for("home.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status
@@ -107,3 +136,18 @@ def users():
     all_users = db.session.execute(select(User).order_by(User.username)).scalars().all()
     status = 400 if form.is_submitted() else 200
     return render_template("auth/users.html", form=form, users=all_users), status
+
+
+@bp.post("/users/<int:user_id>/sign-out")
+@login_required
+def sign_out_everywhere(user_id: int):
+    """An admin ends every session of a user (a lost laptop, a leaked cookie)."""
+    if not current_user.is_admin:
+        abort(403)
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    end_sessions(user.id)
+    db.session.commit()
+    flash(f"Signed {user.username} out everywhere.", "success")
+    return redirect(url_for("auth.users"))

@@ -1,5 +1,9 @@
 """The logged-in user as each request loads it: one Core query for the columns that every
-access check reads (id, name, admin flag, active flag).
+access check reads (id, name, admin flag, active flag) and the user's session generation.
+
+A session is only valid while the generation it was opened in (``session["_gen"]``, written at
+login) is the user's current one: logout, a new password and an admin's "sign out everywhere"
+raise it, so a copied cookie stops working at once — on the same query, at no extra cost.
 
 Anything else a view asks for (a relationship, ``check_password``) is answered by the ORM row,
 loaded on first use, so a ``SessionUser`` can stand wherever a ``User`` is read.
@@ -9,8 +13,9 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask import session
 from flask_login import UserMixin
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
 from annotator.extensions import db
 from annotator.models import User
@@ -36,8 +41,25 @@ class SessionUser(UserMixin):
 
 @cache
 def _statement():
-    return select(User.id, User.username, User.is_admin, User.active).where(
-        User.id == bindparam("id")
+    return select(
+        User.id, User.username, User.is_admin, User.active, User.session_generation
+    ).where(User.id == bindparam("id"))
+
+
+GENERATION_KEY = "_gen"
+
+
+def start_session(user) -> None:
+    """Bind the (freshly logged-in) session to the user's current generation."""
+    session[GENERATION_KEY] = user.session_generation
+
+
+def end_sessions(user_id: int) -> None:
+    """End every session of the user (not committed)."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_generation=User.session_generation + 1)
     )
 
 
@@ -46,4 +68,6 @@ def load_session_user(user_id: str) -> SessionUser | None:
     if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 10:
         return None
     row = read_connection().execute(_statement(), {"id": int(user_id)}).first()
-    return SessionUser(*row) if row is not None else None
+    if row is None or session.get(GENERATION_KEY) != row.session_generation:
+        return None  # unknown user, or a session that was ended
+    return SessionUser(*row[:4])

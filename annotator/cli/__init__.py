@@ -42,7 +42,8 @@ def ensure_instance_secret() -> None:
     config = folder / "config.py"
     if config.exists():
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        f"# Generated on first use; keep it secret.\nSECRET_KEY = {secrets.token_hex(32)!r}\n"
-    )
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    text = f"# Generated on first use; keep it secret.\nSECRET_KEY = {secrets.token_hex(32)!r}\n"
+    descriptor = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # owner only
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from annotator.extensions import db
+from annotator.text_safety import SUSPECT_JSON, scrub
 
 
 def plain_rows(query, params: dict) -> list[tuple]:
@@ -29,4 +30,6 @@ def json_object(value: str | None) -> dict:
         end = -1
     if end != len(value):
         decoded = json.loads(value)  # leading or trailing space, or an error to raise
+    if SUSPECT_JSON.search(value):  # a row stored before the request guard
+        decoded = scrub(decoded)
     return decoded or {}

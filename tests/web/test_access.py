@@ -69,6 +69,7 @@ EXPECTED: dict[str, Route] = {
     "/logout": Route("POST", everyone(302)),
     "/register": Route("GET", everyone(404)),  # self-registration is off by default
     "/users": Route("GET", signed_in(403, admin=200)),
+    "/users/<int:user_id>/sign-out": Route("POST", signed_in(403, admin=302)),
     "/": Route("GET", signed_in(200)),
     # Only admins and leads (of any project) may create projects; make_world's otto is an
     # annotator of his own project (``annotators=[outsider]`` overrides ``lead=``).
@@ -190,6 +191,11 @@ DEFAULT_ARGS = {
 
 @pytest.fixture
 def world(app):
+    return build_world(app)
+
+
+def build_world(app) -> dict:
+    """make_world plus a span, a gold span, a token, a model run and spare schema items."""
     with app.app_context():
         ids = make_world()
         project = db.session.get(Project, ids["project"])

@@ -134,6 +134,9 @@ def test_csrf_token_is_required_for_session_writes(database_url, _schema, tmp_pa
         "/login", data={"username": "alice", "password": "correct-horse-1", "csrf_token": token}
     )
     assert login.status_code == 302
+    # login starts a new session with a new CSRF secret: the page's token from before is void
+    page = client.get("/").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     body = {"seconds": 5}
     without = client.post(f"/api/v1/documents/{ids['document']}/time", json=body)
     assert without.status_code == 400 and "token" in without.get_json()["error"].lower()

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from annotator.extensions import db
 from annotator.models import Document, DocumentCuration, ModelRun, Project, User
@@ -133,3 +133,21 @@ def latest_model(project: Project):
         return None
     path = models_dir() / os.path.basename(run.model_path)
     return load_model(path, root=models_dir())
+
+
+INTERRUPTED = (
+    "Interrupted: the server restarted while this run was queued or running; start it again."
+)
+
+
+def fail_interrupted_runs() -> int:
+    """Mark runs left queued or running by a stopped process as failed (committed); returns how
+    many. Only for the thread backend, whose jobs die with their process: call it at start-up
+    before any worker can start a run (gunicorn.conf.py's ``on_starting``)."""
+    result = db.session.execute(
+        update(ModelRun)
+        .where(ModelRun.status.in_(("queued", "running")))
+        .values(status="failed", error=INTERRUPTED, finished_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount or 0

@@ -84,11 +84,19 @@ def replayed_create(user: User, data: dict, labels: dict[int, str]) -> dict | No
     return span_dict(row, labels.get(row.label_id, ""))
 
 
+CREATE_FIELDS = frozenset(
+    {"label_id", "start", "end", "text", "attributes", "note", "source", "client_key"}
+)
+
+
 def create_span(user: User, context: DocumentContext, data: dict) -> dict:
     """Validate ``data`` and add the span with its audit row (not committed). Returns the span
     as sent to the browser."""
     if not isinstance(data, dict):
         raise ServiceError("Send a JSON object.")
+    if not CREATE_FIELDS.issuperset(data):  # as PATCH does: a typo is an error, not ignored
+        unknown = sorted(set(data) - CREATE_FIELDS)
+        raise ServiceError(f"Unknown fields: {', '.join(unknown)}.")
     schema = project_schema(context.project_id, context.schema_stamp)
     label_id = data.get("label_id")
     label = schema.by_id.get(label_id) if is_id(label_id) else None

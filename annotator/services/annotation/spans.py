@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from annotator.extensions import db
-from annotator.models import Document, Label, Span, SpanEvent, User
+from annotator.models import Document, Label, Membership, Span, SpanEvent, User
 from annotator.models.base import utcnow
 from annotator.services.annotation.span_rules import (
     check_attributes,
@@ -65,11 +65,24 @@ def link_checker(user_id: int, document_id: int, exclude: int | None = None):
 
 
 def own_span(user: User, span_id: int) -> Span:
-    """The caller's own span; other people's spans are simply not found."""
+    """The caller's own span in a project they still belong to (site admins: any project);
+    other people's spans, and spans left behind in a project one was removed from, are simply
+    not found."""
     span = db.session.get(Span, span_id)
-    if span is None or span.user_id != user.id:
+    if span is None or span.user_id != user.id or not _still_member(user, span.document_id):
         raise NotFound("No such span among yours.")
     return span
+
+
+def _still_member(user: User, document_id: int) -> bool:
+    if user.is_admin:
+        return True
+    membership = (
+        select(Membership.id)
+        .join(Document, Document.project_id == Membership.project_id)
+        .where(Document.id == document_id, Membership.user_id == user.id)
+    )
+    return db.session.execute(membership).first() is not None
 
 
 def update_span(user: User, span_id: int, data: dict) -> Span:

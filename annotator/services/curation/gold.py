@@ -140,6 +140,11 @@ def accept_span(user: User, document: Document, data: dict) -> GoldSpan:
         source = db.session.get(Span, span_id)
         if source is None or source.document_id != document.id:
             raise NotFound("No such annotator span in this article.")
+    if source is None and "label_id" not in data:
+        raise ServiceError(
+            "Send 'span_id' (an annotator's span to accept) or 'label_id', 'start', 'end' and "
+            "'text' (a new gold span)."
+        )
     label = _label(document, data.get("label_id", source.label_id if source else None))
     start = require_int(data, "start") if "start" in data or not source else source.start
     end = require_int(data, "end") if "end" in data or not source else source.end

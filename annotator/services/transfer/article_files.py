@@ -22,6 +22,8 @@ from typing import Any
 
 import orjson
 
+from annotator.text_safety import find_unstorable
+
 FIELDS = ("id", "title", "text", "outlet", "author", "url", "date", "meta", "story")
 _FIELD_SET = frozenset(FIELDS)
 _STRING_FIELDS = ("id", "title", "outlet", "author", "url", "story")
@@ -207,17 +209,27 @@ def _maybe_inexact(record: dict) -> bool:
     return False
 
 
+# The CSV module refuses fields over 131,072 characters; article texts may have up to
+# ``IMPORT_MAX_TEXT_CHARS`` (checked per row, with the row's line number).
+csv.field_size_limit(2**31 - 1)
+MAX_TITLE = 1000
+
+
 def _read_csv(name: str, text: str, max_chars: int) -> Iterator[ArticleRow]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # strict: a quote left open is an error at the end of the file, not a field that silently
+    # swallows every following row
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     header = reader.fieldnames or []
     if "text" not in header:
         raise ImportFailed(name, 1, "the CSV header needs a 'text' column.")
     unknown = [h for h in header if h not in FIELDS]
     if unknown:
         raise ImportFailed(name, 1, f"unknown columns: {', '.join(unknown)}.")
+    next_start = reader.line_num + 1  # where the next record begins (for an unclosed quote)
     try:
         for record in reader:
             number = reader.line_num
+            next_start = number + 1
             if None in record:
                 raise ImportFailed(name, number, "more fields than the header has.")
             if "meta" in record and record["meta"]:
@@ -229,6 +241,13 @@ def _read_csv(name: str, text: str, max_chars: int) -> Iterator[ArticleRow]:
                 name, number, {k: v for k, v in record.items() if v not in (None, "")}, max_chars
             )
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise ImportFailed(
+                name,
+                next_start,
+                "a quoted field is never closed (a '\"' is missing): the rest of the file "
+                "would have become one field.",
+            ) from None
         raise ImportFailed(name, reader.line_num, f"malformed CSV ({exc}).") from None
 
 
@@ -281,6 +300,11 @@ def _row(name: str, line: int | None, record: dict, max_chars: int) -> ArticleRo
         raise ImportFailed(
             name, line, "id, outlet, author and story are limited to 200 characters."
         )
+    if len(title) > MAX_TITLE:
+        raise ImportFailed(name, line, f"the title is limited to {MAX_TITLE:,} characters.")
+    problem = find_unstorable(record)  # NUL from a \u0000 escape, NaN in meta, lone surrogates
+    if problem is not None:
+        raise ImportFailed(name, line, f"cannot be stored: {problem.replace('$', 'record', 1)}.")
     meta = get("meta", {})
     if not isinstance(meta, dict):
         raise ImportFailed(name, line, "'meta' must be a JSON object.")

@@ -1,0 +1,117 @@
+"""Smaller findings: unknown fields on span create, a clear message for a gold accept without
+span_id, no-store on the token page, a client_key race answered with the existing span,
+secrets and the SQLite file private to their owner."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from annotator.extensions import db
+from annotator.models import Label, Span
+from tests.factories import make_world
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        ids = make_world()
+        ids["framing"] = db.session.execute(
+            select(Label.id).where(Label.project_id == ids["project"], Label.name == "Framing")
+        ).scalar_one()
+        return ids
+
+
+def _span(world, **extra):
+    return {"label_id": world["framing"], "start": 0, "end": 7, "text": "Leaders", **extra}
+
+
+def test_span_create_rejects_unknown_fields(client, auth, world):
+    auth.login("alice")
+    url = f"/api/v1/documents/{world['document']}/spans"
+    response = client.post(url, json=_span(world, colour="red"))
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "Unknown fields: colour."
+    assert client.post(url, json=_span(world)).status_code == 201
+
+
+def test_gold_accept_without_span_id_says_what_to_send(client, auth, world):
+    auth.login("lena")
+    url = f"/api/v1/curation/documents/{world['document']}/gold"
+    response = client.post(url, json={"start": 0})
+    assert response.status_code == 400
+    assert "'span_id'" in response.get_json()["error"]
+
+
+def test_token_page_is_not_cached(client, auth, world):
+    auth.login("alice")
+    assert client.get("/settings/tokens").headers["Cache-Control"] == "no-store"
+
+
+def test_client_key_race_at_insert_answers_the_existing_span(app, client, auth, world, monkeypatch):
+    """The parallel retry's INSERT fails on the unique key (not its commit): 200 with the span
+    the first request made, never a 500."""
+    auth.login("alice")
+    url = f"/api/v1/documents/{world['document']}/spans"
+    first = client.post(url, json=_span(world, client_key="k-1")).get_json()
+    from annotator.api import annotate
+
+    calls = []
+
+    def no_replay_first(user, data, labels, _real=annotate.replayed_create):
+        calls.append(1)
+        return None if len(calls) == 1 else _real(user, data, labels)  # the race: not seen yet
+
+    monkeypatch.setattr(annotate, "replayed_create", no_replay_first)
+    response = client.post(url, json=_span(world, client_key="k-1"))
+    assert response.status_code == 200 and response.get_json() == first
+    with app.app_context():
+        assert len(db.session.execute(select(Span.id)).all()) == 1
+    assert IntegrityError  # what the INSERT raised
+
+
+def test_instance_secrets_are_private(tmp_path, monkeypatch):
+    from annotator.cli import ensure_instance_secret
+    from tests.conftest import make_app
+
+    instance = tmp_path / "instance"
+    monkeypatch.delenv("ANNOTATOR_SECRET_KEY", raising=False)
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(instance))
+    ensure_instance_secret()
+    assert stat.S_IMODE(os.stat(instance).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(instance / "config.py").st_mode) == 0o600
+    database = tmp_path / "data" / "annotator.sqlite"
+    database.parent.mkdir()
+    app = make_app("sqlite:///" + str(database), str(tmp_path / "other-instance"))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    assert stat.S_IMODE(os.stat(database).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "other-instance").st_mode) == 0o700
+
+
+def test_interrupted_runs_are_marked_failed_at_start_up(app, world, monkeypatch):
+    import runpy
+
+    from annotator.models import ModelRun
+
+    with app.app_context():
+        for status in ("queued", "running", "finished"):
+            db.session.add(ModelRun(project_id=world["project"], level="sentence", status=status))
+        db.session.commit()
+    monkeypatch.delenv("ANNOTATOR_REDIS_URL", raising=False)
+    monkeypatch.setenv("ANNOTATOR_DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("ANNOTATOR_SECRET_KEY", "a-real-secret-key")
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", app.instance_path)
+    messages = []
+    log = type("Log", (), {"warning": lambda self, *a: messages.append(a[0] % a[1:])})()
+    runpy.run_path("gunicorn.conf.py")["on_starting"](type("S", (), {"log": log})())
+    with app.app_context():
+        rows = db.session.execute(select(ModelRun.status, ModelRun.error)).all()
+    assert sorted(status for status, _ in rows) == ["failed", "failed", "finished"]
+    assert all("Interrupted" in error for status, error in rows if status == "failed")
+    assert messages == ["Marked 2 interrupted training run(s) as failed."]
