@@ -29,9 +29,7 @@ def transitions(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return allowed, first
 
 
-def viterbi(
-    log_proba: np.ndarray, allowed: np.ndarray, first: np.ndarray
-) -> np.ndarray:
+def viterbi(log_proba: np.ndarray, allowed: np.ndarray, first: np.ndarray) -> np.ndarray:
     """Best allowed tag index per token of one sentence (``log_proba``: tokens x tags)."""
     n, t = log_proba.shape
     if n == 0:
