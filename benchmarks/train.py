@@ -6,7 +6,10 @@ BABE (final_labels_SG2.csv): the sentence pipeline as a binary Biased / Non-bias
 stratified 5-fold CV, F1 of the Biased class beside majority and random baselines.
 PTC (ptc-train): the span tagger, CV grouped by article, exact and partial (SemEval-2020 Task 11)
 span F1 per technique and overall beside a majority baseline (every sentence tagged with the
-most common technique).
+most common technique) and a whole-sentence baseline (every sentence tagged with every
+technique), with the label-agnostic span-identification F1 (SemEval-2020 Task 11 SI) and the
+number and median length of predicted against gold spans. The tagger's outside bias and
+threshold are chosen on an inner split of each fold's training articles (printed).
 """
 
 from __future__ import annotations
@@ -78,18 +81,32 @@ def ptc(folds: int, seed: int) -> None:
     with Timer() as t:
         res = cross_validate_spans(data, n_splits=folds, seed=seed, progress=bar)
     print(f"  {folds}-fold CV grouped by article: {t}")
-    print(f"  {'technique':40s} {'tagger P/R/F1 (partial)':>24s} {'majority F1':>12s}  exact F1")
-    model, base = res["model"]["partial"], res["majority"]["partial"]
+    model, base, whole = (res[k]["partial"] for k in ("model", "majority", "sentence"))
+    print(f"  tuned on inner splits of the training folds: {res['tuned']}")
+    header = f"  {'technique':40s} {'tagger P/R/F1 (partial)':>24s}"
+    print(f"{header} {'majority':>9s} {'sentence':>9s}  exact F1")
     for label in sorted(model["per_label"]):
-        m, b = model["per_label"][label], base["per_label"].get(label, {"f1": 0.0})
+        m = model["per_label"][label]
+        b, w = (x["per_label"].get(label, {"f1": 0.0})["f1"] for x in (base, whole))
         exact = res["model"]["exact"]["per_label"].get(label, {"f1": 0.0})["f1"]
         print(
             f"  {label:40s} {m['precision']:.3f}/{m['recall']:.3f}/{m['f1']:.3f}"
-            f"{b['f1']:>14.3f}{exact:>10.3f}"
+            f"{b:>11.3f}{w:>10.3f}{exact:>10.3f}"
         )
     print(
-        f"  {'overall':40s} {model['precision']:.3f}/{model['recall']:.3f}/{model['f1']:.3f}"
-        f"{base['f1']:>14.3f}{res['model']['exact']['f1']:>10.3f}"
+        f"  {'overall (technique-labelled)':40s}"
+        f" {model['precision']:.3f}/{model['recall']:.3f}/{model['f1']:.3f}"
+        f"{base['f1']:>11.3f}{whole['f1']:>10.3f}{res['model']['exact']['f1']:>10.3f}"
+    )
+    si = {k: res[k]["si"] for k in ("model", "majority", "sentence")}
+    print(
+        f"  {'span identification (SemEval-2020 SI)':40s}"
+        f" {si['model']['precision']:.3f}/{si['model']['recall']:.3f}/{si['model']['f1']:.3f}"
+        f"{si['majority']['f1']:>11.3f}{si['sentence']['f1']:>10.3f}"
+    )
+    print(
+        f"  spans: gold {res['gold']['n_spans']} (median {res['gold']['median_length']:.0f} chars),"
+        f" predicted {res['model']['n_spans']} (median {res['model']['median_length']:.0f} chars)"
     )
 
 

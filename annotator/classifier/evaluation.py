@@ -125,10 +125,16 @@ def cross_validate_sentences(
 
 
 def _span_scores(reference, candidate) -> dict:
-    return {
+    scores = {
         match: span_prf(reference, candidate, match=match, by_label=True).as_dict()
         for match in ("exact", "partial")
     }
+    # SemEval-2020 Task 11 span identification: label-agnostic, partial credit.
+    scores["si"] = span_prf(reference, candidate, match="partial", by_label=False).as_dict()
+    lengths = [s[2] - s[1] for s in candidate]
+    scores["n_spans"] = len(lengths)
+    scores["median_length"] = float(np.median(lengths)) if lengths else 0.0
+    return scores
 
 
 def cross_validate_spans(
@@ -141,18 +147,25 @@ def cross_validate_spans(
     """Cross-validate the span tagger over ``(doc_id, text, spans)`` documents, folds by document.
 
     Out-of-fold predictions of all folds are pooled and scored with
-    :func:`annotator.agreement.span_prf` (``exact`` and ``partial``, overall and per label)
-    beside a majority baseline: every sentence of a test document as one span of the training
-    folds' most common label.
+    :func:`annotator.agreement.span_prf` (``exact`` and ``partial``, overall and per label;
+    ``si``: label-agnostic partial, the SemEval-2020 Task 11 span-identification measure) with
+    the number and median character length of the predicted spans, beside two baselines:
+    ``majority`` (every sentence of a test document as one span of the training folds' most
+    common label) and ``sentence`` (every sentence as one span of each training label). The
+    gold span count and median length are under ``gold``; ``tuned`` lists what each fold's model
+    chose on its inner split of the training folds (``SpanTagger.tuned_``).
     """
     make_model = make_model or (lambda: SpanTagger(seed=seed))
     ids = [doc_id for doc_id, _, _ in documents]
     reference = [(d, *tuple(s[-3:])) for d, _, spans in documents for s in spans]
     predicted: list[tuple] = []
     majority: list[tuple] = []
+    sentence: list[tuple] = []
+    tuned = []
     splits = folds(len(documents), ids, None, n_splits, seed)
     for done, (train, test) in enumerate(splits, 1):
         model = make_model().fit([documents[i][1] for i in train], [documents[i][2] for i in train])
+        tuned.append(getattr(model, "tuned_", None))
         test_docs = [documents[i] for i in test]
         for (doc_id, _, _), spans in zip(
             test_docs, model.predict([text for _, text, _ in test_docs]), strict=True
@@ -162,13 +175,22 @@ def cross_validate_spans(
         if counts:
             top = counts.most_common(1)[0][0]
             for doc_id, text, _ in test_docs:
-                majority.extend((doc_id, s, e, top) for s, e in split_sentences(text))
+                for s, e in split_sentences(text):
+                    majority.append((doc_id, s, e, top))
+                    sentence.extend((doc_id, s, e, label) for label in sorted(counts))
         if progress:
             progress(done, len(splits))
+    gold_lengths = [s[2] - s[1] for s in reference]
     return {
         "n_splits": n_splits,
         "seed": seed,
         "n_documents": len(documents),
+        "gold": {
+            "n_spans": len(gold_lengths),
+            "median_length": float(np.median(gold_lengths)) if gold_lengths else 0.0,
+        },
+        "tuned": tuned,
         "model": _span_scores(reference, predicted),
         "majority": _span_scores(reference, majority),
+        "sentence": _span_scores(reference, sentence),
     }

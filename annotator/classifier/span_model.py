@@ -21,7 +21,9 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import SGDClassifier
 
+from .lexicon import sentence_context, word_class
 from .sentences import split_sentences
+from .viterbi import transitions, viterbi
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 OUTSIDE = "O"
@@ -54,17 +56,30 @@ def _word(word: str) -> tuple[str, tuple[str, ...]]:
 
 
 def token_features(words: Sequence[str], only: Iterable[int] | None = None) -> list[list[str]]:
-    """Hashed-feature strings for the tokens of one sentence (all, or the indices in ``only``)."""
+    """Hashed-feature strings for the tokens of one sentence (all, or the indices in ``only``).
+
+    Window features two tokens either side, lexicon classes of the token and its neighbours,
+    whether it is inside quote marks, and the sentence-context features of
+    :func:`~annotator.classifier.lexicon.sentence_context` on every token.
+    """
     info = [_word(w) for w in words]
+    classes = [word_class(low) for low, _ in info]
+    context, inside = sentence_context(words)
     n = len(words)
     rows = []
     for i in range(n) if only is None else only:
         low, (_, *own) = info[i]
-        feats = ["bias", f"pos={min(i, 5)}", *own]
+        feats = ["bias", f"pos={min(i, 5)}", *own, *context]
+        if classes[i]:
+            feats.append(f"lex={classes[i]}")
+        if inside[i]:
+            feats.append("inq")
         for d in (-2, -1, 1, 2):
             j = i + d
             token = info[j][0] if 0 <= j < n else ("<s>" if j < 0 else "</s>")
             feats.append(f"{d}:l={token}")
+            if 0 <= j < n and classes[j]:
+                feats.append(f"{d}:lex={classes[j]}")
             if abs(d) == 1 and 0 <= j < n:
                 feats.append(f"{d}:sh={info[j][1][0]}")
                 feats.append(f"{d}:bi={token}|{low}" if d < 0 else f"{d}:bi={low}|{token}")
@@ -108,13 +123,24 @@ def decode(
     return [(s, e, lab, float(np.mean(sc))) for s, e, lab, sc in spans]
 
 
+BIASES = (-3.0, -2.0, -1.0, 0.0, 1.0)
+THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+
+
 class SpanTagger(BaseEstimator):
     """BIO tagger: ``fit(texts, spans_per_text)``, ``predict(texts)`` -> spans with scores.
 
-    ``SGDClassifier(loss="log_loss")`` (one-vs-rest over the tags) on hashed window features.
-    ``outside_fraction`` < 1 subsamples the dominant ``O`` tag when training (seeded). When
-    predicting, a token takes its best label X if P(B-X) + P(I-X) >= ``threshold`` (B or I by the
-    larger), else ``O``. Defaults chosen on a PTC train/dev split (partial F1 ~0.13).
+    ``SGDClassifier(loss="log_loss")`` (one-vs-rest over the tags) on hashed window, lexicon and
+    sentence-context features gives per-token tag probabilities; constrained Viterbi decoding
+    (:mod:`~annotator.classifier.viterbi`) turns them into whole spans: no ``I-X`` without a
+    ``B-X``/``I-X`` before it. ``outside_bias`` is added to log P(O); a span's score is the mean
+    over its tokens of P(B-X) + P(I-X), and spans scoring below ``threshold`` are dropped.
+
+    With ``tune`` (the default), ``fit`` first holds out ``tune_fraction`` of its own training
+    texts (seeded), fits on the rest, and picks ``outside_bias`` and ``threshold`` from
+    :data:`BIASES` x :data:`THRESHOLDS` by labelled partial F1 on the held-out texts; then it
+    refits on all texts. The choice is in ``tuned_`` (``None`` when too few texts to hold out).
+    The test data of a cross-validation is never seen.
     """
 
     def __init__(
@@ -122,29 +148,44 @@ class SpanTagger(BaseEstimator):
         alpha: float = 1e-5,
         epochs: int = 3,
         outside_fraction: float = 1.0,
-        threshold: float = 0.15,
+        outside_bias: float = 0.0,
+        threshold: float = 0.0,
+        tune: bool = True,
+        tune_fraction: float = 0.2,
         n_features: int = 2**18,
         seed: int = 0,
         n_jobs: int | None = None,
     ) -> None:
         self.alpha, self.epochs = alpha, epochs
-        self.outside_fraction, self.threshold = outside_fraction, threshold
+        self.outside_fraction, self.outside_bias, self.threshold = (
+            outside_fraction,
+            outside_bias,
+            threshold,
+        )
+        self.tune, self.tune_fraction = tune, tune_fraction
         self.n_features, self.seed, self.n_jobs = n_features, seed, n_jobs
 
     def _hasher(self) -> FeatureHasher:
         return FeatureHasher(self.n_features, input_type="string", alternate_sign=False)
 
-    def _matrix(self, text: str, sentences: list[list[tuple[int, int]]]):
-        rows = []
-        for tokens in sentences:
-            rows.extend(token_features([text[s:e] for s, e in tokens]))
-        return rows
-
     def fit(self, texts: Sequence[str], spans: Sequence[Iterable[tuple[int, int, str]]]):
+        texts = list(texts)
+        spans = [[tuple(s[-3:]) for s in doc] for doc in spans]
+        self.tuned_ = None
+        n_held = int(len(texts) * self.tune_fraction)
+        if self.tune and n_held >= 1 and len(texts) - n_held >= 1:
+            order = np.random.default_rng(self.seed).permutation(len(texts))
+            held, rest = order[:n_held], order[n_held:]
+            self._fit([texts[i] for i in rest], [spans[i] for i in rest])
+            self.tuned_ = self._choose([texts[i] for i in held], [spans[i] for i in held])
+            self.outside_bias = self.tuned_["outside_bias"]
+            self.threshold = self.tuned_["threshold"]
+        return self._fit(texts, spans)
+
+    def _fit(self, texts, spans):
         rng = np.random.default_rng(self.seed)
         rows, tags = [], []
         for text, doc_spans in zip(texts, spans, strict=True):
-            doc_spans = [tuple(s[-3:]) for s in doc_spans]
             for tokens in tokenize(text):
                 if not tokens:
                     continue
@@ -172,48 +213,77 @@ class SpanTagger(BaseEstimator):
         self.model_.fit(self._hasher().transform(rows), y)
         return self
 
-    def predict(self, texts: Sequence[str]) -> list[list[tuple[int, int, str, float]]]:
-        """Per text, non-overlapping ``(start, end, label, score)`` spans."""
-        texts = list(texts)
+    def _choose(self, texts, spans) -> dict:
+        """The (outside_bias, threshold) of best labelled partial F1 on held-out texts."""
+        from annotator.agreement import span_prf
+
+        reference = [(d, *s) for d, doc in enumerate(spans) for s in doc]
+        sentences, proba = self._proba(texts)
+        best = None
+        for bias in BIASES:
+            decoded = self._decode(sentences, proba, bias)
+            for threshold in THRESHOLDS:
+                cand = [
+                    (d, s, e, lab)
+                    for d, doc in enumerate(decoded)
+                    for s, e, lab, sc in doc
+                    if sc >= threshold
+                ]
+                f1 = span_prf(reference, cand, match="partial").f1
+                if best is None or f1 > best["f1"]:
+                    best = {"outside_bias": bias, "threshold": threshold, "f1": float(f1)}
+        return best
+
+    def _proba(self, texts):
         sentences = [tokenize(text) for text in texts]
         rows = [
             row
             for text, sents in zip(texts, sentences, strict=True)
-            for row in self._matrix(text, sents)
+            for tokens in sents
+            for row in token_features([text[s:e] for s, e in tokens])
         ]
-        if not rows:
-            return [[] for _ in texts]
-        tags, scores = self._tags(self.model_.predict_proba(self._hasher().transform(rows)))
+        proba = self.model_.predict_proba(self._hasher().transform(rows)) if rows else None
+        return sentences, proba
+
+    def _decode(self, sentences, proba, bias: float) -> list[list[tuple[int, int, str, float]]]:
+        """Per text, spans (with scores) of the constrained Viterbi path; sentence by sentence."""
+        if proba is None:
+            return [[] for _ in sentences]
+        classes = [str(c) for c in self.model_.classes_]
+        tags = list(classes)
+        labels = sorted({c[2:] for c in classes if c != OUTSIDE})
+        for label in labels:  # a label seen only as B- or I- still gets both tags
+            for prefix in ("B-", "I-"):
+                if f"{prefix}{label}" not in tags:
+                    tags.append(f"{prefix}{label}")
+        full = np.zeros((len(proba), len(tags)))
+        full[:, : len(classes)] = proba
+        label_score = np.zeros_like(full)
+        for j, tag in enumerate(tags):
+            if tag != OUTSIDE:
+                label_score[:, j] = sum(
+                    full[:, k] for k, t in enumerate(tags) if t != OUTSIDE and t[2:] == tag[2:]
+                )
+        log_p = np.log(np.clip(full, 1e-12, None))
+        if OUTSIDE in tags:
+            log_p[:, tags.index(OUTSIDE)] += bias
+        allowed, first = transitions(tags)
         out, i = [], 0
         for sents in sentences:
             spans = []
-            for tokens in sents:  # decode per sentence: spans never cross sentences
+            for tokens in sents:  # spans never cross sentences
                 j = i + len(tokens)
-                spans.extend(decode(tokens, tags[i:j], scores[i:j]))
+                path = viterbi(log_p[i:j], allowed, first)
+                seq = [tags[k] for k in path]
+                scores = label_score[np.arange(i, j), path]
+                spans.extend(decode(tokens, seq, scores))
                 i = j
             out.append(spans)
         return out
 
-    def _tags(self, proba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Label score = P(B-X) + P(I-X); B or I by the larger of the two."""
-        classes = list(self.model_.classes_)
-        labels = sorted({c[2:] for c in classes if c != OUTSIDE})
-        if not labels:
-            return np.full(len(proba), OUTSIDE), np.zeros(len(proba))
-        b = np.zeros((len(proba), len(labels)))
-        i = np.zeros_like(b)
-        for k, label in enumerate(labels):
-            if f"B-{label}" in classes:
-                b[:, k] = proba[:, classes.index(f"B-{label}")]
-            if f"I-{label}" in classes:
-                i[:, k] = proba[:, classes.index(f"I-{label}")]
-        total = b + i
-        best = total.argmax(axis=1)
-        rows = np.arange(len(best))
-        score = total[rows, best]
-        prefix = np.where(b[rows, best] >= i[rows, best], "B-", "I-")
-        tags = [
-            f"{p}{labels[k]}" if s >= self.threshold else OUTSIDE
-            for p, k, s in zip(prefix, best, score, strict=True)
-        ]
-        return np.asarray(tags), score
+    def predict(self, texts: Sequence[str]) -> list[list[tuple[int, int, str, float]]]:
+        """Per text, non-overlapping ``(start, end, label, score)`` spans."""
+        texts = list(texts)
+        sentences, proba = self._proba(texts)
+        decoded = self._decode(sentences, proba, self.outside_bias)
+        return [[s for s in doc if s[3] >= self.threshold] for doc in decoded]

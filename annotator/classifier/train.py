@@ -68,6 +68,9 @@ def train_model(
     metadata = {
         "kind": kind,
         "params": model.get_params(),
+        # span models: the outside bias and threshold picked on an inner split of the training
+        # documents (the suggestion threshold's default), with its held-out partial F1
+        "tuned": getattr(model, "tuned_", None),
         "seed": seed,
         "training_hash": training_hash({d.id: d.text for d in used}, training.spans),
         "metrics": metrics,
