@@ -6,6 +6,7 @@ migration and the response encoders.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
@@ -29,6 +30,17 @@ def bad_char(text: str) -> str | None:
     return f"{name} at position {found.start()}"
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _member(path: str, key: Any) -> str:
+    """``$.speaker`` for a plain key, ``$["a key\\n"]`` (ASCII JSON) for any other, so that a
+    message naming the path stays on one printable line."""
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
+        return f"{path}.{key}"
+    return f"{path}[{json.dumps(key)}]"
+
+
 def find_unstorable(value: Any, path: str = "$", depth: int = 0) -> str | None:
     """Where in a decoded JSON value (keys included) an unstorable string or number sits:
     ``"$.attributes.speaker: a lone surrogate (U+DFFF) at position 0"``, or None."""
@@ -44,7 +56,7 @@ def find_unstorable(value: Any, path: str = "$", depth: int = 0) -> str | None:
         for key, item in value.items():
             if isinstance(key, str) and (problem := bad_char(key)):
                 return f"{path}: key {problem}"
-            if (found := find_unstorable(item, f"{path}.{key}", depth + 1)) is not None:
+            if (found := find_unstorable(item, _member(path, key), depth + 1)) is not None:
                 return found
     elif kind is list or kind is tuple:
         for index, item in enumerate(value):

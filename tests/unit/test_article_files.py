@@ -429,3 +429,13 @@ def test_zip_corrupt_member():
 )
 def test_not_a_zip(data):
     assert str(fails("broken.zip", data)) == "broken.zip: not a valid zip archive."
+
+
+def test_a_nul_under_an_odd_key_is_named_on_one_line():
+    # Found by the property test above: a key holding a line break made the message two lines.
+    line = json.dumps({"text": "x", "meta": {"\n": {"\u0000": 1}}})
+    with pytest.raises(ImportFailed) as failed:
+        read_articles("a.jsonl", line.encode())
+    message = str(failed.value)
+    assert "\n" not in message
+    assert 'record.meta["\\n"]: key a NUL character (U+0000)' in message
