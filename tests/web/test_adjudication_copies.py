@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 from sqlalchemy import func, select
 
 from annotator.adjudication import MergeRule
@@ -17,15 +16,14 @@ from annotator.models import GoldSpan
 from annotator.services.curation.gold_merge import run_merge
 from annotator.services.projects.projects import create_project
 from annotator.services.transfer.annotation_import import import_annotations
-from tests.shared import SHARED_DATA
+from tests.shared import SHARED_DATA, requires_shared_data
 from tests.web.test_gold_detail import gold_world  # noqa: F401  (fixture)
 
 POLNEAR = SHARED_DATA / "polnear-multi"
 
 
+@requires_shared_data("polnear-multi/attributions", "polnear-multi/text")
 def test_two_identical_copies_lose_nothing(ctx):
-    if not (POLNEAR / "attributions").is_dir():
-        pytest.skip(f"{POLNEAR} is missing")
     documents = [to_nfc(d) for d in read_brat(POLNEAR / "attributions", text_dir=POLNEAR / "text")]
     first = sorted({s.annotator for d in documents for s in d.spans})[0]
     copies = []
@@ -49,14 +47,13 @@ def test_two_identical_copies_lose_nothing(ctx):
     assert len(keys) + summary["unmerged"].get("duplicate", 0) == len(drawn)
 
 
+@requires_shared_data("ptc-train/train-articles")
 def test_ptc_two_identical_copies_every_span_is_gold_or_counted():
     """PTC (371 articles, 6,129 technique spans, nested and repeated same-label spans): two
     identical copies, both votes needed. The old rule dropped 5 spans as ties, unreported."""
     from annotator.adjudication import merge_document
     from annotator.formats.ptc import read_ptc
 
-    if not (SHARED_DATA / "ptc-train" / "train-articles").is_dir():
-        pytest.skip("ptc-train is missing")
     gold = spans = 0
     reasons: dict[str, int] = {}
     for doc in read_ptc(SHARED_DATA / "ptc-train"):
