@@ -153,7 +153,7 @@ def record_decision(user: User, project: Project, document: Document, data) -> d
         raise ServiceError("'start', 'end' and 'label_id' must be integers.")
     if not 0 <= start < end <= len(document.text):
         raise ServiceError("The range is outside the article.")
-    label = db.session.get(Label, label_id)
+    label = db.session.get(Label, label_id) if 0 < label_id < 2**31 else None
     if label is None or label.project_id != project.id:
         raise ServiceError("No such label in this project.")
     score = data.get("score")
