@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 
 from annotator.app import build_app
 from annotator.extensions import db
@@ -52,19 +53,22 @@ def training_job(run_id: int, database_url: str, instance_path: str, isolate: bo
 def _in_child(run_id: int, database_url: str, instance_path: str) -> dict:
     progress = progress_callback()
     env = {**os.environ, DATABASE_ENV: database_url}
-    child = subprocess.Popen(  # gevent patches subprocess: waiting here yields to requests
-        [sys.executable, "-m", "annotator.background", str(run_id), instance_path],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        text=True,
-    )
-    for line in child.stdout:
-        if line.startswith(PROGRESS):
-            done, total = (int(x) for x in line[len(PROGRESS) :].split())
-            progress(done, total)
-    stderr = child.stderr.read()
-    code = child.wait()
+    # stderr to a file: warnings there must never fill a pipe nobody reads while we read stdout
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
+        child = subprocess.Popen(  # gevent patches subprocess: waiting here yields to requests
+            [sys.executable, "-m", "annotator.background", str(run_id), instance_path],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=env,
+            text=True,
+        )
+        for line in child.stdout:
+            if line.startswith(PROGRESS):
+                done, total = (int(x) for x in line[len(PROGRESS) :].split())
+                progress(done, total)
+        code = child.wait()
+        errors.seek(0)
+        stderr = errors.read()[-5000:]
     app = _app(database_url, instance_path)
     with app.app_context():
         if code != 0:  # killed or crashed before it could record the failure itself

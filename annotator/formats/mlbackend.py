@@ -120,5 +120,14 @@ def map_predictions(answer: Any, text: str, labels: Iterable[str]) -> MappedPred
                 out.dropped[f"label not in the project: {str(name)[:40]}"] += 1
                 continue
             out.spans.append((start, end, label, score))
-    out.spans.sort(key=lambda s: (s[0], s[1], s[2]))
+    best: dict[tuple[int, int, str], float | None] = {}
+    for start, end, label, score in out.spans:  # one suggestion per range and label
+        key = (start, end, label)
+        if key in best:
+            out.dropped["duplicate range and label"] += 1
+            if score is not None and (best[key] is None or score > best[key]):
+                best[key] = score
+        else:
+            best[key] = score
+    out.spans = sorted((*key, score) for key, score in best.items())
     return out
