@@ -37,6 +37,11 @@ def defaults(instance: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "10 per minute",
         "REDIS_URL": None,
+        # "auto": the thread backend fits models in a child process (see annotator.background);
+        # "thread": in its worker thread (as RQ workers do, being processes already).
+        "TRAINING_PROCESS": "auto",
+        # Seconds an external model server (Label Studio ML backend) may take to answer.
+        "MODEL_SERVER_TIMEOUT": 5.0,
         # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed.
         "TRUSTED_PROXIES": [],
     }
@@ -53,6 +58,8 @@ ENV_KEYS = {
     "ANNOTATOR_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "ANNOTATOR_MAX_REQUEST_BYTES": "MAX_REQUEST_BYTES",
     "ANNOTATOR_MAX_UPLOAD_BYTES": "MAX_CONTENT_LENGTH",
+    "ANNOTATOR_TRAINING_PROCESS": "TRAINING_PROCESS",
+    "ANNOTATOR_MODEL_SERVER_TIMEOUT": "MODEL_SERVER_TIMEOUT",
 }
 
 
@@ -67,6 +74,8 @@ def from_environment() -> dict:
             out[key] = value.lower() in ("1", "true", "yes", "on")
         elif key in ("MAX_REQUEST_BYTES", "MAX_CONTENT_LENGTH"):
             out[key] = int(value)
+        elif key == "MODEL_SERVER_TIMEOUT":
+            out[key] = float(value)
         elif key == "PERMANENT_SESSION_LIFETIME":
             out[key] = timedelta(hours=float(value))
         else:

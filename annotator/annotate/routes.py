@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.services.annotation.documents import document_for
 from annotator.services.projects.access import is_lead
+from annotator.services.projects.active_learning import mark_picked
 from annotator.services.projects.guidelines import render_guidelines
 from annotator.services.projects.progress import next_document
 from annotator.viewhelpers import project_or_abort
@@ -19,6 +20,10 @@ bp = Blueprint("annotate", __name__, url_prefix="/projects")
 def page(project_id: int, document_id: int):
     project, role = project_or_abort(project_id)
     document = document_for(current_user, role, project, document_id)
+    if request.args.get("via") == "next":  # the home page's Continue or the next-article link
+        mark_picked(
+            current_user.id, project, document.id, next_document(current_user.id, project.id)
+        )
     return render_template(
         "annotate/page.html",
         project=project,
@@ -36,4 +41,4 @@ def next_article(project_id: int):
     doc = next_document(current_user.id, project.id)
     if doc is None:
         return redirect(url_for("projects.overview", project_id=project.id))
-    return redirect(url_for("annotate.page", project_id=project.id, document_id=doc))
+    return redirect(url_for("annotate.page", project_id=project.id, document_id=doc, via="next"))

@@ -164,9 +164,34 @@ PATHS = {
     },
     "/documents/{document_id}/suggestions": {
         "get": {
-            "summary": "The latest model's suggested spans (when the lead turned them on)",
+            "summary": "Suggested spans with scores, at or above the project's threshold, from "
+            "the latest model or the project's model server (when the lead turned them on); "
+            "502 when the model server is down",
             "parameters": [_id("document_id")],
             "responses": _ok("suggestions", OBJECT),
+        }
+    },
+    "/documents/{document_id}/suggestions/decisions": {
+        "post": {
+            "summary": "Record the caller's answer to a suggestion (undecided removes it)",
+            "parameters": [_id("document_id")],
+            "requestBody": _json(
+                {
+                    "type": "object",
+                    "required": ["label_id", "start", "end", "decision"],
+                    "properties": {
+                        "label_id": {"type": "integer"},
+                        "start": {"type": "integer", "minimum": 0},
+                        "end": {"type": "integer", "minimum": 1},
+                        "score": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+                        "decision": {
+                            "type": "string",
+                            "enum": ["accepted", "dismissed", "undecided"],
+                        },
+                    },
+                }
+            ),
+            "responses": _ok("recorded", OBJECT),
         }
     },
     "/runs/{run_id}": {

@@ -11,7 +11,7 @@
 from .data import SentenceExamples, TrainingSpans, sentence_examples, training_hash, training_spans
 from .evaluation import cross_validate_sentences, cross_validate_spans, folds
 from .persistence import ModelFileError, load_model, read_metadata, save_model
-from .predict import predict_spans
+from .predict import default_threshold, predict_spans
 from .sentence_model import (
     MultiLabelSentenceClassifier,
     multilabel_sentence_classifier,
@@ -20,6 +20,7 @@ from .sentence_model import (
 from .sentences import sentence_labels, split_sentences
 from .span_model import SpanTagger, bio_tags, decode, tokenize
 from .train import train_model
+from .uncertainty import document_uncertainty, uncertainties
 
 __all__ = [
     "ModelFileError",
@@ -31,6 +32,8 @@ __all__ = [
     "cross_validate_sentences",
     "cross_validate_spans",
     "decode",
+    "default_threshold",
+    "document_uncertainty",
     "folds",
     "load_model",
     "multilabel_sentence_classifier",
@@ -45,4 +48,5 @@ __all__ = [
     "train_model",
     "training_hash",
     "training_spans",
+    "uncertainties",
 ]

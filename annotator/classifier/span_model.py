@@ -281,9 +281,22 @@ class SpanTagger(BaseEstimator):
             out.append(spans)
         return out
 
-    def predict(self, texts: Sequence[str]) -> list[list[tuple[int, int, str, float]]]:
-        """Per text, non-overlapping ``(start, end, label, score)`` spans."""
+    def predict(
+        self, texts: Sequence[str], threshold: float | None = None
+    ) -> list[list[tuple[int, int, str, float]]]:
+        """Per text, non-overlapping ``(start, end, label, score)`` spans scoring at least
+        ``threshold`` (default: the fitted ``threshold``)."""
         texts = list(texts)
+        cut = self.threshold if threshold is None else threshold
         sentences, proba = self._proba(texts)
         decoded = self._decode(sentences, proba, self.outside_bias)
-        return [[s for s in doc if s[3] >= self.threshold] for doc in decoded]
+        return [[s for s in doc if s[3] >= cut] for doc in decoded]
+
+    def token_proba(self, text: str) -> list[np.ndarray]:
+        """Per sentence of ``text``, its tokens' tag probabilities (rows sum to 1)."""
+        (sentences,), proba = self._proba([text])
+        out, i = [], 0
+        for tokens in sentences:
+            out.append(proba[i : i + len(tokens)] if proba is not None else np.zeros((0, 1)))
+            i += len(tokens)
+        return out

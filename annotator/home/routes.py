@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from annotator.services.projects.access import can_create_projects, is_lead, visible_projects
+from annotator.services.projects.active_learning import order_in_force
 from annotator.services.projects.progress import annotator_progress, progress_for_user
 
 bp = Blueprint("home", __name__)
@@ -22,5 +23,6 @@ def index():
         projects=projects,
         progress=progress,
         team=team,
+        orders={p.id: order_in_force(p) for p, _ in projects if progress[p.id].assigned},
         can_create=can_create_projects(current_user),
     )

@@ -8,12 +8,17 @@ from sqlalchemy import select
 
 from annotator.api.blueprint import bp as api_bp
 from annotator.extensions import db
+from annotator.modeling.forms import ModelLoopForm
 from annotator.models import ModelRun
 from annotator.navigation import add_project_link
 from annotator.projects.forms import ActionForm
 from annotator.services.analysis.agreement import report_for, sentence_level_agreement
-from annotator.services.analysis.training import start_run
+from annotator.services.analysis.model_server import ModelServerError, check_url
+from annotator.services.analysis.suggestions import check_server, decision_counts
+from annotator.services.analysis.training import latest_run, start_run
+from annotator.services.errors import ServiceError
 from annotator.services.projects.access import load_project
+from annotator.services.projects.active_learning import picked_counts
 from annotator.viewhelpers import project_or_abort
 
 bp = Blueprint("modeling", __name__, url_prefix="/projects")
@@ -38,6 +43,10 @@ def run_dict(run: ModelRun) -> dict:
 @login_required
 def page(project_id: int):
     project, role = project_or_abort(project_id, lead=True)
+    return _page(project, role, ModelLoopForm(obj=project))
+
+
+def _page(project, role, loop_form, status: int = 200):
     runs = (
         db.session.execute(
             select(ModelRun)
@@ -54,15 +63,53 @@ def page(project_id: int):
     sentence_human = (
         sentence_level_agreement(project) if any(r.level == "sentence" for r in runs) else {}
     )
-    return render_template(
-        "modeling/page.html",
-        project=project,
-        role=role,
-        runs=runs,
-        human=human,
-        sentence_human=sentence_human,
-        action=ActionForm(),
+    latest = latest_run(project)
+    # The model's own threshold (a span tagger's: the best-F1 one of its inner split).
+    tuned = (latest.params or {}).get("threshold") if latest is not None else None
+    default = tuned if isinstance(tuned, int | float) and not isinstance(tuned, bool) else None
+    return (
+        render_template(
+            "modeling/page.html",
+            project=project,
+            role=role,
+            runs=runs,
+            human=human,
+            sentence_human=sentence_human,
+            action=ActionForm(),
+            loop_form=loop_form,
+            decisions=decision_counts(project.id),
+            picked=picked_counts(project.id),
+            default_threshold=default,
+        ),
+        status,
     )
+
+
+@bp.route("/<int:project_id>/model/settings", methods=["POST"])
+@login_required
+def settings(project_id: int):
+    project, role = project_or_abort(project_id, lead=True)
+    form = ModelLoopForm()
+    if not form.validate_on_submit():
+        return _page(project, role, form, 400)
+    url = (form.model_server_url.data or "").strip()
+    version = None
+    if url:
+        try:
+            url = check_url(url)
+            version = check_server(project, url)
+        except (ModelServerError, ServiceError) as exc:
+            form.model_server_url.errors.append(exc.message)
+            return _page(project, role, form, 400)
+    project.suggestion_threshold = form.suggestion_threshold.data
+    project.active_learning = bool(form.active_learning.data)
+    project.model_server_url = url
+    db.session.commit()
+    message = "Model settings saved."
+    if url:
+        message += f" The model server is up (model version {version or 'not stated'})."
+    flash(message, "success")
+    return redirect(url_for("modeling.page", project_id=project.id))
 
 
 @bp.route("/<int:project_id>/model/train", methods=["POST"])

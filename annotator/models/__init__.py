@@ -5,7 +5,7 @@ from annotator.models.gold import DocumentCuration, GoldAnswer, GoldEvent, GoldS
 from annotator.models.outlets import Outlet
 from annotator.models.projects import DocumentQuestion, Label, Membership, Project
 from annotator.models.spans import Span, SpanEvent
-from annotator.models.training import ModelRun
+from annotator.models.training import ModelRun, SuggestionDecision
 from annotator.models.users import ApiToken, User
 
 __all__ = [
@@ -25,5 +25,6 @@ __all__ = [
     "Project",
     "Span",
     "SpanEvent",
+    "SuggestionDecision",
     "User",
 ]

@@ -72,6 +72,8 @@ class Assignment(db.Model):
     created_at: Mapped[datetime] = created_column()
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # "uncertainty" when active learning chose this article as the annotator's next one.
+    picked_by: Mapped[str] = mapped_column(String(16), default="")
 
     __table_args__ = (
         UniqueConstraint("document_id", "user_id", name="uq_assignment_document_user"),

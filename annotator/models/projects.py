@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -39,11 +40,23 @@ class Project(db.Model):
     hide_outlet: Mapped[bool] = mapped_column(Boolean, default=False)
     suggestions: Mapped[bool] = mapped_column(Boolean, default=False)
     suggestions_in_blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The model loop (Model page): None = the latest model's own tuned threshold.
+    suggestion_threshold: Mapped[float | None] = mapped_column(Float)
+    active_learning: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A Label Studio ML backend serving suggestions instead of the project's own model.
+    model_server_url: Mapped[str] = mapped_column(Text, default="")
     # A new random value whenever the labels or questions change (see services/schema_cache).
     schema_stamp: Mapped[str] = mapped_column(String(32), default=lambda: uuid4().hex)
     created_at: Mapped[datetime] = created_column()
 
-    __table_args__ = (CheckConstraint("per_doc >= 1", name="per_doc_positive"),)
+    __table_args__ = (
+        CheckConstraint("per_doc >= 1", name="per_doc_positive"),
+        CheckConstraint(
+            "suggestion_threshold IS NULL OR (suggestion_threshold >= 0 AND "
+            "suggestion_threshold <= 1)",
+            name="suggestion_threshold_range",
+        ),
+    )
 
     labels: Mapped[list[Label]] = relationship(
         back_populates="project", order_by="Label.order", cascade="all, delete-orphan"

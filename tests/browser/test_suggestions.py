@@ -1,5 +1,7 @@
-"""Model suggestions on the annotate page: dashed ghosts that the annotator accepts (they become
-real spans recorded as suggestions) or dismisses; never shown when off or in read-only views."""
+"""Model suggestions on the annotate page: dashed ghosts with the model's confidence that the
+annotator accepts (they become real spans recorded as suggestions) or dismisses (recorded, not
+offered again); only those reaching the project's threshold; never shown when off or in
+read-only views."""
 
 from __future__ import annotations
 
@@ -8,11 +10,21 @@ from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
 from annotator.extensions import db
-from annotator.models import Document, Label, Project, Span, SpanEvent, User
+from annotator.models import (
+    Document,
+    Label,
+    ModelRun,
+    Project,
+    Span,
+    SpanEvent,
+    SuggestionDecision,
+    User,
+)
 from annotator.services.analysis.training import create_run, execute_run
 from annotator.services.projects.assigning import assign
 from tests.browser.helpers import open_article, wait_saved
 from tests.factories import make_document, make_project, make_span, make_user
+from tests.mlbackend_server import MLBackend
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +90,10 @@ def switches(live_server, trained):
         carol_spans = select(Span.id).where(Span.user_id == trained["carol"])
         db.session.execute(delete(SpanEvent).where(SpanEvent.span_id.in_(carol_spans)))
         db.session.execute(delete(Span).where(Span.user_id == trained["carol"]))
+        db.session.execute(
+            delete(SuggestionDecision).where(SuggestionDecision.user_id == trained["carol"])
+        )
+        db.session.get(Project, trained["project"]).suggestion_threshold = None
         db.session.commit()
         db.session.remove()
 
@@ -172,13 +188,26 @@ def test_accept_and_dismiss_suggestions(live_server, trained, switches, page, lo
         assert (start, end) == (g["start"], g["end"])
         assert covered == stored == g["text"] and source == "suggestion"
 
-    # After a reload: real spans; accepted suggestions are not offered again, the dismissed one
-    # (only hidden for that page view) is.
+    # The answers are recorded for the model page: two accepted (the undo and redo of the
+    # last one cancel out), one dismissed.
+    with live_server.db():
+        answers = sorted(
+            db.session.execute(
+                select(SuggestionDecision.start, SuggestionDecision.decision).where(
+                    SuggestionDecision.user_id == trained["carol"],
+                    SuggestionDecision.document_id == doc,
+                )
+            ).all()
+        )
+        db.session.remove()
+    expected = [(g["start"], d) for g, d in ((claim, "accepted"), (disaster, "dismissed"))]
+    assert answers == sorted([*expected, (chaos["start"], "accepted")])
+
+    # After a reload: real spans; neither accepted nor dismissed suggestions are offered again.
     page.reload()
     expect(page.locator("#annotate")).to_have_attribute("data-ready", "true")
-    expect(page.locator("#suggestion-list li")).to_have_count(1)
-    expect(page.locator("#suggestion-list li")).to_contain_text(disaster["text"])
     expect(page.locator("#span-list li")).to_have_count(2)
+    expect(page.locator("#suggestion-list li")).to_have_count(0)
     for g in (claim, chaos):
         expect(page.locator("#article mark[data-spans]", has_text=g["text"])).to_have_count(1)
     api = page.request.get(f"{live_server.url}/api/v1/documents/{doc}").json()
@@ -235,3 +264,79 @@ def test_no_ghosts_in_read_only_views(live_server, trained, switches, page, logi
         expect(page.locator("#suggestion-card")).to_have_count(0)
     expect(page.locator("#lanes mark[data-spans]").first).to_be_visible()
     assert requests == []
+
+
+SCORES_JS = """() => [...document.querySelectorAll('#suggestion-list .suggestion-score')]
+  .map((n) => n.textContent)"""
+
+
+@pytest.fixture
+def backend(live_server, trained):
+    """A Label Studio ML backend with fixed scores, registered as the project's model server
+    for one test."""
+    server = MLBackend(
+        {
+            "claimed the budget grew": ("Claim", 0.8),
+            "disaster": ("framing", 0.35),
+            "chaos": ("Framing", 0.6),
+        }
+    )
+    with live_server.db():
+        db.session.get(Project, trained["project"]).model_server_url = server.url
+        db.session.commit()
+        db.session.remove()
+    yield server
+    with live_server.db():
+        db.session.get(Project, trained["project"]).model_server_url = ""
+        db.session.commit()
+        db.session.remove()
+    server.down()
+
+
+def test_scores_shown_and_threshold_honoured(live_server, trained, switches, backend, page, login):
+    switches(True)
+    doc = trained["docs"][3]
+    login(page, "sg_carol")
+    open_article(page, live_server.url, trained["project"], doc)
+    # every suggestion shows the model's confidence
+    expect(page.locator("#suggestion-list li")).to_have_count(3)
+    assert sorted(page.evaluate(SCORES_JS)) == ["0.35", "0.60", "0.80"]
+    expect(page.locator("#suggestion-threshold")).to_contain_text("at least 0.00")
+    item = page.locator("#suggestion-list li", has_text="chaos")
+    expect(item.locator(".suggestion-score")).to_have_text("0.60")
+    expect(item.locator(".span-label")).to_have_text("Framing")
+
+    # the lead's threshold: only suggestions reaching it are shown
+    with live_server.db():
+        db.session.get(Project, trained["project"]).suggestion_threshold = 0.5
+        db.session.commit()
+        db.session.remove()
+    page.reload()
+    expect(page.locator("#annotate")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#suggestion-list li")).to_have_count(2)
+    assert sorted(page.evaluate(SCORES_JS)) == ["0.60", "0.80"]
+    expect(page.locator("#suggestion-threshold")).to_contain_text("at least 0.50")
+    expect(page.locator("#article mark.ghost", has_text="disaster")).to_have_count(0)
+
+    # the model server goes down: the card says so, the article is there all the same
+    backend.down()
+    page.reload()
+    expect(page.locator("#annotate")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#suggestion-error")).to_contain_text("cannot be reached")
+    expect(page.locator("#suggestion-list li")).to_have_count(0)
+    expect(page.locator("#article")).to_contain_text("The weather was mild")
+
+
+def test_the_model_threshold_applies_by_default(live_server, trained, switches, page, login):
+    """Without a threshold of the lead's, the model's own (its inner split's best-F1 one)."""
+    switches(True)
+    with live_server.db():
+        run = db.session.execute(
+            select(ModelRun).where(ModelRun.project_id == trained["project"])
+        ).scalar_one()
+        tuned = run.params["threshold"]
+        db.session.remove()
+    login(page, "sg_carol")
+    open_article(page, live_server.url, trained["project"], trained["docs"][4])
+    expect(page.locator("#suggestion-threshold")).to_contain_text(f"at least {tuned:.2f}")
+    assert all(float(t) >= round(tuned, 2) for t in page.evaluate(SCORES_JS))

@@ -141,9 +141,12 @@ EXPECTED.update(
         "DELETE " + A + "/spans/<int:span_id>": Route("DELETE", api_own_span(204)),
         # Suggestions are off by default: members get past the access check to that refusal.
         A + "/documents/<int:document_id>/suggestions": Route("GET", api_member(403)),
+        # suggestions are off in the world: members get 403 as for the GET
+        A + "/documents/<int:document_id>/suggestions/decisions": Route("POST", api_member(403)),
         A + "/runs/<int:run_id>": Route("GET", api_lead(200)),
         P + "/model": Route("GET", lead_page()),
         P + "/model/train": Route("POST", lead_page(302), {}),
+        P + "/model/settings": Route("POST", lead_page(302), {}),
         # Curation: leads and admins only; writes without a body get a 400 about the body.
         A + "/curation/projects/<int:project_id>/queue": Route("GET", api_lead()),
         A + "/curation/projects/<int:project_id>/merge": Route("POST", api_lead()),

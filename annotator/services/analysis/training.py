@@ -70,11 +70,9 @@ def execute_run(run_id: int, progress=None) -> ModelRun:
         path = models_dir() / f"project-{run.project_id}-run-{run.id}.joblib"
         save_model(path, model, metadata)
     except ValueError as exc:  # nothing to train on, a single class, ...
-        db.session.rollback()
-        run = db.session.get(ModelRun, run_id)
-        run.status, run.error, run.finished_at = "failed", str(exc), utcnow()
-        db.session.commit()
-        return run
+        return fail_run(run_id, str(exc))
+    # Active learning: how uncertain this model is about every article of the project.
+    run.uncertainty = project_uncertainty(run.project_id, model)
     run.status, run.progress, run.finished_at = "finished", 1.0, utcnow()
     run.params = _jsonable(metadata.get("params", {}))
     run.sources = metadata.get("sources", {})
@@ -83,6 +81,26 @@ def execute_run(run_id: int, progress=None) -> ModelRun:
     run.model_path = path.name
     db.session.commit()
     return run
+
+
+def fail_run(run_id: int, error: str) -> ModelRun:
+    """Record that a run failed (committed)."""
+    db.session.rollback()
+    run = db.session.get(ModelRun, run_id)
+    if run.status != "finished":
+        run.status, run.error, run.finished_at = "failed", error, utcnow()
+    db.session.commit()
+    return run
+
+
+def project_uncertainty(project_id: int, model) -> dict[str, float]:
+    """``{document id: uncertainty}`` of every article of the project under ``model``."""
+    from annotator.classifier import uncertainties
+
+    rows = db.session.execute(
+        select(Document.id, Document.text).where(Document.project_id == project_id)
+    ).all()
+    return uncertainties(model, rows)
 
 
 def curated_ids(project_id: int) -> list[str]:
@@ -109,14 +127,38 @@ def start_run(project: Project, user: User, level: str, folds: int) -> ModelRun:
     run = create_run(project, user, level, folds)
     db.session.commit()
     queue = get_queue(current_app.config.get("REDIS_URL"))
+    database_url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     run.job_id = queue.submit(
         "annotator.background.training_job",
         run.id,
-        current_app.config["SQLALCHEMY_DATABASE_URI"],
+        database_url,
         current_app.instance_path,
+        isolate=isolate_fits(queue.backend, database_url),
     )
     db.session.commit()
     return run
+
+
+def isolate_fits(backend: str, database_url: str) -> bool:
+    """Whether a thread-backend job fits in a child process (``TRAINING_PROCESS``: "auto",
+    the default, or "thread"). RQ workers are processes already; an in-memory SQLite database
+    cannot be shared with a child."""
+    if backend != "thread" or current_app.config.get("TRAINING_PROCESS", "auto") == "thread":
+        return False
+    memory = database_url.startswith("sqlite") and (
+        database_url.rstrip("/").endswith(":memory:") or database_url in ("sqlite://", "sqlite:")
+    )
+    return not memory
+
+
+def latest_run(project: Project) -> ModelRun | None:
+    """The project's newest finished run."""
+    return db.session.execute(
+        select(ModelRun)
+        .where(ModelRun.project_id == project.id, ModelRun.status == "finished")
+        .order_by(ModelRun.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def latest_model(project: Project):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from annotator.extensions import db
-from annotator.models import Assignment, Document, User
+from annotator.models import Assignment, Document, Project, User
 
 
 @dataclass
@@ -48,7 +48,10 @@ def progress_for_user(user: User, project_ids: list[int]) -> dict[int, Progress]
 
 
 def next_document(user_id: int, project_id: int, after: int | None = None) -> int | None:
-    """The user's next unfinished article: in-progress ones first, then by order of import."""
+    """The user's next unfinished article: in-progress ones first, then by order of import, or
+    (active learning in force) the one the latest model is least certain about."""
+    from annotator.services.projects import active_learning
+
     query = (
         select(Assignment.document_id)
         .where(
@@ -61,7 +64,33 @@ def next_document(user_id: int, project_id: int, after: int | None = None) -> in
     )
     if after is not None:
         query = query.where(Assignment.document_id != after)
-    return db.session.execute(query).scalar_one_or_none()
+    first = db.session.execute(query).scalar_one_or_none()
+    if first is None or not _active(project_id):
+        return first
+    started = db.session.execute(
+        query.where(Assignment.status == "in_progress")
+    ).scalar_one_or_none()
+    if started is not None:  # started work is never pushed aside
+        return started
+    by = active_learning.scores(project_id)
+    if by is None:
+        return first
+    todo = select(Assignment.document_id).where(
+        Assignment.user_id == user_id,
+        Assignment.project_id == project_id,
+        Assignment.status == "todo",
+    )
+    if after is not None:
+        todo = todo.where(Assignment.document_id != after)
+    return active_learning.least_certain(list(db.session.execute(todo).scalars()), by)
+
+
+def _active(project_id: int) -> bool:
+    return bool(
+        db.session.execute(
+            select(Project.active_learning).where(Project.id == project_id)
+        ).scalar_one_or_none()
+    )
 
 
 def annotator_progress(project_id: int) -> list[dict]:

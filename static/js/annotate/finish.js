@@ -34,7 +34,7 @@ export function setupFinish({
       const result = await api.post(statusUrl, { status, reason });
       const next = result.next_document_id;
       window.location.assign(
-        next ? pageUrl.replace(/\/documents\/\d+\//, `/documents/${next}/`) : nextUrl,
+        next ? `${pageUrl.replace(/\/documents\/\d+\//, `/documents/${next}/`)}?via=next` : nextUrl,
       );
     } catch (err) {
       message(err.message === "unsent changes"

@@ -2,9 +2,10 @@
 // highlights (render.js) and listed in the side panel. Accepting one (click it, or select it
 // and press Enter) creates a real span through the page's normal path with source
 // "suggestion" (undo, the save queue and the span list included); dismissing one (its ✕, or
-// Esc / Delete while it is selected) hides it for this page view.
+// Esc / Delete while it is selected) hides it. Each shows the model's confidence; both answers
+// are recorded (POST …/suggestions/decisions) for the precision on the model page.
 
-import { api } from "./api.js";
+import { api, ApiError } from "./api.js";
 import { el, safeColor } from "./dom.js";
 
 const TYPING = "input, textarea, select, button, a, [contenteditable]";
@@ -23,9 +24,12 @@ export class Suggestions {
     let data;
     try {
       data = await api.get(this.url);
-    } catch {
+    } catch (err) {
+      // The project's model server is down or off-protocol: say so, the page works without.
+      if (err instanceof ApiError && err.status === 502) this.showError(err.message);
       return; // turned off meanwhile, or no network: the page works without them
     }
+    this.threshold = data.threshold;
     const { offsets, labelsById, text } = this.page;
     (data.suggestions || []).forEach((s, i) => {
       if (!labelsById.has(s.label_id)) return;
@@ -39,6 +43,22 @@ export class Suggestions {
     installGhostStyles([...labelsById.values()]);
     this.buildList();
     this.sync([...this.ghosts.values()]);
+  }
+
+  showError(message) {
+    this.buildList();
+    this.error.textContent = message;
+    this.error.hidden = false;
+    this.card.hidden = false;
+  }
+
+  /** Record the annotator's answer (accepted, dismissed, undecided) for the model page. */
+  decide(ghost, decision) {
+    const body = { label_id: ghost.label_id, start: ghost.start, end: ghost.end,
+      score: ghost.score, decision };
+    api.post(`${this.url}/decisions`, body).catch((err) => {
+      console.warn("suggestion answer not recorded", err); // the span itself is saved apart
+    });
   }
 
   /** Give the view the current ghosts and re-render where `changed` ones lie. */
@@ -70,18 +90,27 @@ export class Suggestions {
     if (!ghost) return;
     this.ghosts.delete(key); // the span's own redraw repaints this range
     this.sync([]);
+    this.decide(ghost, "accepted");
     const body = {
       label_id: ghost.label_id, start: ghost.start, end: ghost.end,
       text: this.page.text.slice(ghost.s16, ghost.e16), attributes: {}, note: "",
       source: "suggestion",
     };
     this.page.addSpan(body, {
-      undo: () => this.restore(ghost),
-      redo: () => this.dismiss(ghost.key),
+      undo: () => { this.restore(ghost); this.decide(ghost, "undecided"); },
+      redo: () => { this.hide(ghost.key); this.decide(ghost, "accepted"); },
     });
   }
 
+  /** Dismiss: hidden, and recorded (a dismissed suggestion is not offered again). */
   dismiss(key) {
+    const ghost = this.ghosts.get(key);
+    if (!ghost) return;
+    this.hide(key);
+    this.decide(ghost, "dismissed");
+  }
+
+  hide(key) {
     const ghost = this.ghosts.get(key);
     if (!ghost) return;
     this.ghosts.delete(key);
@@ -128,13 +157,19 @@ export class Suggestions {
   // ---- the side list ----------------------------------------------------------------------
 
   buildList() {
+    if (this.list) return;
     this.list = el("ol", { id: "suggestion-list", class: "suggestion-list" });
     this.count = el("span", { class: "role" });
+    this.error = el("p", { id: "suggestion-error", class: "error", hidden: true });
+    const cut = typeof this.threshold === "number"
+      ? el("p", { id: "suggestion-threshold", class: "hint" },
+        `Showing suggestions with a confidence of at least ${this.threshold.toFixed(2)}.`)
+      : "";
     this.card = el("section", { id: "suggestion-card", class: "card suggestion-card" },
       el("h2", {}, "Suggestions ", this.count),
       el("p", { class: "hint" }, "Click a dashed suggestion (or select it and press Enter) ",
         "to accept it; ✕, Esc or Delete dismisses it."),
-      this.list);
+      cut, this.error, this.list);
     document.getElementById("span-panel")?.after(this.card);
     this.list.addEventListener("keydown", (event) => {
       const item = event.target.closest(".suggestion-pick")?.parentElement;
@@ -170,14 +205,17 @@ export class Suggestions {
         el("span", { class: "suggestion-pick", role: "button", tabindex: "0",
           title: `score ${g.score}` },
         el("span", { class: "swatch", color: label?.color, "aria-hidden": "true" }),
-        el("span", { class: "span-label" }, label?.name || g.label), " ", el("q", {}, text)),
+        el("span", { class: "span-label" }, label?.name || g.label), " ",
+        el("span", { class: "suggestion-score", title: "the model's confidence" },
+          g.score === null || g.score === undefined ? "–" : Number(g.score).toFixed(2)),
+        " ", el("q", {}, text)),
         el("button", { type: "button", class: "link", dataset: { action: "accept" },
           title: "Accept", "aria-label": "Accept suggestion" }, "✓"),
         el("button", { type: "button", class: "link", dataset: { action: "dismiss" },
           title: "Dismiss", "aria-label": "Dismiss suggestion" }, "✕")));
     }
     this.count.textContent = String(ghosts.length);
-    this.card.hidden = ghosts.length === 0;
+    this.card.hidden = ghosts.length === 0 && this.error.hidden;
   }
 }
 
