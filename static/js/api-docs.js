@@ -34,7 +34,9 @@
     window.apiDocs = window.SwaggerUIBundle({
       spec: spec,
       domNode: root,
-      deepLinking: true,
+      // Deep links would put an <a> inside each operation's toggle button (nested
+      // interactive controls, which screen readers cannot reach); ids still allow #anchors.
+      deepLinking: false,
       // No validator badge: it would load an image from validator.swagger.io.
       validatorUrl: null,
       // "Try it out" runs as the logged-in user: same-origin cookie plus the CSRF header that
@@ -48,6 +50,23 @@
       },
     });
   }
+
+  // Swagger UI's selects (servers, media types) come without a label: give each one.
+  var NAMES = { servers: "Server", "content-type": "Media type", "body-param-content-type": "Media type" };
+  function labelSelects() {
+    root.querySelectorAll("select:not([aria-label])").forEach(function (select) {
+      var name = "Choose";
+      for (var node = select; node && node !== root; node = node.parentElement) {
+        var known = Array.prototype.find.call(node.classList, function (c) { return NAMES[c]; });
+        if (known) {
+          name = NAMES[known];
+          break;
+        }
+      }
+      select.setAttribute("aria-label", name);
+    });
+  }
+  new MutationObserver(labelSelects).observe(root, { childList: true, subtree: true });
 
   fetch(root.dataset.specUrl, { credentials: "same-origin" })
     .then(function (response) {

@@ -41,7 +41,7 @@ def test_docs_render_from_local_assets_without_csp_violations(live_server, world
 
 def test_try_it_out_sends_the_session_and_csrf_header(live_server, world, page, login):
     login(page, "lena")
-    page.goto(f"{live_server.url}/api/v1/docs#/default/get_projects")
+    page.goto(f"{live_server.url}/api/v1/docs")
     expect(page.locator(".swagger-ui .info .title")).to_be_visible()
     headers = page.evaluate(
         """() => window.apiDocs.getConfigs().requestInterceptor(

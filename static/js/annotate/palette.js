@@ -23,6 +23,17 @@ export function renderPalette(container, labels, { onPick, readOnly }) {
     button.addEventListener("click", () => onPick(label.id));
     container.append(button);
   }
+  // The label bar is a toolbar: Left / Right (Home / End) move between its buttons.
+  container.onkeydown = (event) => {
+    const buttons = [...container.querySelectorAll("button.label-button")];
+    const at = buttons.indexOf(document.activeElement);
+    if (at === -1) return;
+    const to = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    event.stopPropagation();
+    buttons[(to + buttons.length) % buttons.length].focus();
+  };
 }
 
 /** The label whose shortcut is `key`: its own shortcut, else 1-9 by position. */

@@ -88,12 +88,21 @@ export class SpanList {
   }
 
   select(key) {
-    for (const item of this.list.querySelectorAll("li.selected")) item.classList.remove("selected");
+    for (const item of this.list.querySelectorAll("li.selected")) {
+      item.classList.remove("selected");
+      item.firstChild?.removeAttribute("aria-current");
+    }
     if (!key) return;
     const item = this.find(key);
     if (item) {
       item.classList.add("selected");
+      item.firstChild?.setAttribute("aria-current", "true");
       item.scrollIntoView({ block: "nearest" });
     }
+  }
+
+  /** Keyboard focus on a span's entry (after following a link to it, say). */
+  focus(key) {
+    this.find(key)?.querySelector(".span-pick")?.focus();
   }
 }

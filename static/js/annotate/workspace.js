@@ -43,8 +43,8 @@ export class AnnotatePage {
     this.store = new SpanStore(offsets);
     this.view = new ArticleView($("article"), this.text);
     this.arcs = new ArcLayer($("article-wrap"), $("article"), (k) => this.view.segmentsOf(k));
-    this.list = new SpanList($("span-list"), $("span-count"), labelsById, (k) => this.pick(k),
-      (value) => this.describeLink(value));
+    this.list = new SpanList($("span-list"), $("span-count"), labelsById,
+      (k) => this.listPick(k), (value) => this.describeLink(value));
     this.history = new History();
     this.selected = null;
     this.linking = null; // {key, name} while picking a link target
@@ -56,6 +56,7 @@ export class AnnotatePage {
       remove: (key) => this.remove(key),
       link: (key, name) => this.startLink(key, name),
       describeLink: (value) => this.describeLink(value),
+      follow: (targetKey) => this.follow(targetKey),
     });
   }
 
@@ -309,13 +310,42 @@ export class AnnotatePage {
     this.panel.show(this.store.get(key), { linking: name });
   }
 
-  finishLink(targetKey) {
+  finishLink(targetKey, { refocus = false } = {}) {
     const { key, name } = this.linking;
     this.linking = null;
     this.cfg.root.classList.remove("linking");
     if (targetKey && targetKey !== key) this.setAttribute(key, name, { $key: targetKey });
     const span = this.store.get(key);
     if (span) this.panel.show(span);
+    if (refocus) this.panel.focusLink(name);
+  }
+
+  /** An entry of the side list chosen (click, Enter or Space): pick it, or link to it. */
+  listPick(key) {
+    if (this.linking) this.finishLink(key, { refocus: true });
+    else this.pick(key);
+  }
+
+  /** Follow a link attribute to its target span: select it, focus its list entry. */
+  follow(targetKey) {
+    if (!this.store.get(targetKey)) {
+      message("The linked span is no longer there.", "info");
+      return;
+    }
+    this.pick(targetKey);
+    this.list.focus(targetKey);
+  }
+
+  /** Enter in the article: open the span under the caret (again: the next one out). */
+  enterText(event) {
+    const selection = window.getSelection();
+    if (!selection.rangeCount || !selection.isCollapsed) return false;
+    const node = selection.anchorNode;
+    const at = node && (node.nodeType === Node.TEXT_NODE ? node.parentElement : node);
+    const mark = at?.closest?.("mark[data-spans]");
+    if (!mark) return false;
+    this.clickText({ target: mark });
+    return true;
   }
 
   /** A click on the text: pick the innermost span there (again: the next one out). */
@@ -344,6 +374,11 @@ export class AnnotatePage {
   bindEvents() {
     const article = $("article");
     article.addEventListener("click", (event) => this.clickText(event));
+    article.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.ctrlKey && !event.altKey && this.enterText(event)) {
+        event.preventDefault();
+      }
+    });
     enableCaretSelection(article, this.view);
     document.addEventListener("keydown", (event) => {
       if (this.suggestions?.key(event)) {
@@ -355,8 +390,12 @@ export class AnnotatePage {
       if (action.type === "undo") this.undo();
       else if (action.type === "redo") this.redo();
       else if (action.type === "escape") {
-        if (this.linking) this.finishLink(null);
-        else this.deselect();
+        const inPanel = $("span-panel").contains(document.activeElement);
+        if (this.linking) this.finishLink(null, { refocus: true });
+        else {
+          this.deselect();
+          if (inPanel) article.focus({ preventScroll: true }); // not lost with the panel
+        }
         return;
       } else if (action.type === "delete") {
         if (!this.selected) return;
