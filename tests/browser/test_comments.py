@@ -29,10 +29,22 @@ def blind_world(live_server, world):
         db.session.remove()
 
 
+def _tab(browser, problems: list[str]):
+    """A page in its own context (its own session) that records script errors and CSP reports."""
+    tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    tab.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    tab.on(
+        "console",
+        lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return tab
+
+
 def test_question_about_a_span_answered_and_resolved(live_server, blind_world, browser, login):
     world = blind_world
     url = live_server.url
-    alice = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    problems: list[str] = []
+    alice = _tab(browser, problems)
     login(alice, "alice")
     open_article(alice, url, world["project"], world["emoji"])
     mouse_select(alice, "A new chapter,")
@@ -51,7 +63,7 @@ def test_question_about_a_span_answered_and_resolved(live_server, blind_world, b
     assert len(alice.evaluate("window.annotatorPage.store.sorted()")) == 1
 
     # Bob has the same article in the blind project: no trace of alice's question.
-    bob = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    bob = _tab(browser, problems)
     login(bob, "bob")
     open_article(bob, url, world["project"], world["emoji"])
     expect(bob.locator("#comment-count")).to_have_text("0")
@@ -59,7 +71,7 @@ def test_question_about_a_span_answered_and_resolved(live_server, blind_world, b
     assert "scare quote?" not in bob.content()
 
     # The lead: the open-questions list, then the thread on alice's view of the article.
-    lena = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    lena = _tab(browser, problems)
     login(lena, "lena")
     lena.goto(f"{url}/projects/{world['project']}")
     lena.click("nav.subnav >> text=Open questions")
@@ -90,3 +102,4 @@ def test_question_about_a_span_answered_and_resolved(live_server, blind_world, b
     expect(alice.locator("#span-panel")).to_contain_text("A new chapter,")
     for tab in (alice, bob, lena):
         tab.context.close()
+    assert problems == []
