@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from annotator.extensions import db
+from annotator.navigation import add_project_link
+from annotator.projects.forms import ActionForm
+from annotator.services.annotation.comments import open_questions, set_resolved
 from annotator.services.annotation.documents import document_for
+from annotator.services.errors import NotFound, ServiceError
 from annotator.services.projects.access import is_lead
 from annotator.services.projects.active_learning import mark_picked
 from annotator.services.projects.guidelines import render_guidelines
-from annotator.services.projects.progress import next_document
+from annotator.services.projects.progress import next_document, queue_position
 from annotator.viewhelpers import project_or_abort
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")
@@ -30,6 +35,7 @@ def page(project_id: int, document_id: int):
         role=role,
         lead=is_lead(role),
         document=document,
+        position=queue_position(current_user.id, project.id, document.id),
         guidelines_html=render_guidelines(project.guidelines),
     )
 
@@ -42,3 +48,41 @@ def next_article(project_id: int):
     if doc is None:
         return redirect(url_for("projects.overview", project_id=project.id))
     return redirect(url_for("annotate.page", project_id=project.id, document_id=doc, via="next"))
+
+
+add_project_link("annotate.questions", "Open questions")
+
+
+@bp.route("/<int:project_id>/comments")
+@login_required
+def questions(project_id: int):
+    """For leads: the annotators' open questions (or all, with ?status=all), to answer there."""
+    project, role = project_or_abort(project_id, lead=True)
+    show_all = request.args.get("status") == "all"
+    return render_template(
+        "annotate/questions.html",
+        project=project,
+        role=role,
+        threads=open_questions(project.id, include_resolved=show_all),
+        show_all=show_all,
+        action=ActionForm(),
+    )
+
+
+@bp.route("/<int:project_id>/comments/<int:comment_id>/resolve", methods=["POST"])
+@login_required
+def resolve_question(project_id: int, comment_id: int):
+    project, _ = project_or_abort(project_id, lead=True)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form was out of date; please try again.")
+    reopen = request.form.get("reopen") == "1"
+    try:
+        comment = set_resolved(current_user, comment_id, not reopen)
+        if comment.project_id != project.id:
+            raise NotFound("No such question in this project.")
+    except ServiceError as exc:
+        db.session.rollback()
+        abort(exc.status, exc.message)
+    db.session.commit()
+    flash("Question reopened." if reopen else "Question resolved.", "success")
+    return redirect(url_for("annotate.questions", project_id=project.id))

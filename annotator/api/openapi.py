@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from annotator.api import openapi_curation  # noqa: F401  (adds the curation paths)
+from annotator.api import openapi_comments, openapi_curation  # noqa: F401  (add their paths)
 from annotator.api.blueprint import bp
 from annotator.api.openapi_parts import PATHS
 from annotator.version import __version__

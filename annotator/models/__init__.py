@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per area. Keep them thin: logic lives in services/."""
 
+from annotator.models.comments import Comment
 from annotator.models.documents import Assignment, Document, DocumentAnswer
 from annotator.models.gold import DocumentCuration, GoldAnswer, GoldEvent, GoldSpan
 from annotator.models.outlets import Outlet
@@ -11,6 +12,7 @@ from annotator.models.users import ApiToken, User
 __all__ = [
     "ApiToken",
     "Assignment",
+    "Comment",
     "Document",
     "DocumentAnswer",
     "DocumentCuration",

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from annotator.extensions import db
 from annotator.models import (
     ApiToken,
+    Comment,
     Document,
     DocumentQuestion,
     GoldSpan,
@@ -176,6 +177,24 @@ EXPECTED.update(
     }
 )
 
+# The annotator's workspace (issue 22): comment threads, the leads' open questions, API docs.
+EXPECTED.update(
+    {
+        P + "/comments": Route("GET", lead_page()),
+        P + "/comments/<int:comment_id>/resolve": Route("POST", lead_page(302)),
+        # Members get past the access check: the list, or a 400 about the missing body.
+        "GET " + A + "/documents/<int:document_id>/comments": Route("GET", api_member()),
+        "POST " + A + "/documents/<int:document_id>/comments": Route("POST", api_member(400)),
+        # alice's own thread: she may not resolve it (403); leads may, but not without a body.
+        A + "/comments/<int:comment_id>/resolve": Route(
+            "POST", api(404, annotator=403, lead=400, admin=400)
+        ),
+        A + "/projects/<int:project_id>/comments": Route("GET", api_lead()),
+        A + "/docs": Route("GET", everyone(200)),
+        A + "/docs/assets/<path:filename>": Route("GET", everyone(200), {"filename": "docs_asset"}),
+    }
+)
+
 DEFAULT_ARGS = {
     "kind": "plot_kind",
     "fmt": "plot_fmt",
@@ -189,6 +208,7 @@ DEFAULT_ARGS = {
     "token_id": "token",
     "gold_id": "gold",
     "run_id": "run",
+    "comment_id": "comment",
 }
 
 
@@ -223,7 +243,14 @@ def build_world(app) -> dict:
             document_id=ids["document"], label_id=framing, start=0, end=7, text="Leaders"
         )
         run = ModelRun(project_id=project.id, level="sentence", status="failed")
-        db.session.add_all([span, token, gold, run])
+        question_thread = Comment(
+            project_id=project.id,
+            document_id=ids["document"],
+            annotator_id=ids["alice"],
+            author_id=ids["alice"],
+            body="How do I label this?",
+        )
+        db.session.add_all([span, token, gold, run, question_thread])
         db.session.get(Document, ids["document"]).story = "geneva-talks"
         db.session.commit()
         ids.update(
@@ -239,6 +266,8 @@ def build_world(app) -> dict:
             plot_kind="labels",
             plot_fmt="svg",
             story="geneva-talks",
+            comment=question_thread.id,
+            docs_asset="swagger-ui.css",
         )
     return ids
 

@@ -135,3 +135,32 @@ def document_counts(project_id: int) -> dict:
         )
     ).scalar_one()
     return {"documents": total, "assigned_documents": assigned}
+
+
+@dataclass
+class QueuePosition:
+    """Where an article sits in one user's queue (their assignments, in order of import)."""
+
+    number: int
+    total: int
+    previous_id: int | None
+    next_id: int | None
+
+
+def queue_position(user_id: int, project_id: int, document_id: int) -> QueuePosition | None:
+    """ "Article N of M" and the neighbours in the user's own queue; None when not assigned."""
+    mine = (Assignment.user_id == user_id, Assignment.project_id == project_id)
+    doc = Assignment.document_id
+    row = db.session.execute(
+        select(
+            func.count(),
+            func.sum(case((doc <= document_id, 1), else_=0)),
+            func.max(case((doc < document_id, doc), else_=None)),
+            func.min(case((doc > document_id, doc), else_=None)),
+            func.sum(case((doc == document_id, 1), else_=0)),
+        ).where(*mine)
+    ).one()
+    total, number, previous_id, next_id, here = row
+    if not here:
+        return None
+    return QueuePosition(int(number), int(total), previous_id, next_id)

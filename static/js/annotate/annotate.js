@@ -48,7 +48,7 @@ async function main() {
     const labelsById = new Map(data.labels.map((label) => [label.id, label]));
     const page = new AnnotatePage(data, offsets, labelsById, {
       root, base: cfg.api, documentId: Number(cfg.documentId), pageUrl: cfg.pageUrl,
-      nextUrl: cfg.nextUrl, timings,
+      nextUrl: cfg.nextUrl, commentsUrl: cfg.commentsUrl, lead: cfg.lead === "1", timings,
     });
     page.boot();
     window.annotatorPage = page; // for tests and the benchmark

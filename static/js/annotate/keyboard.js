@@ -1,4 +1,5 @@
-// Keyboard: Shift+arrows select inside the article; shortcuts become page actions.
+// Keyboard: arrows move a caret in the article and Shift+arrows select; shortcuts become page
+// actions.
 
 import { labelForKey } from "./palette.js";
 
@@ -9,15 +10,23 @@ const DIRECTIONS = {
 
 /** Arrow keys in the focused article move a caret; with Shift they extend the selection. */
 export function enableCaretSelection(article, view) {
+  const caretAtStart = () => {
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(view.rangeFor(0, 0));
+  };
+  // Tabbing into the article puts a caret at its start (unless a selection is already there),
+  // so the arrow keys move it at once: the text can be selected without a mouse.
+  article.addEventListener("focus", () => {
+    const selection = window.getSelection();
+    const inside = selection.rangeCount && article.contains(selection.anchorNode);
+    if (!inside && article.matches(":focus-visible") && view.chunks.length) caretAtStart();
+  });
   article.addEventListener("keydown", (event) => {
     const direction = DIRECTIONS[event.key];
     if (!direction || event.metaKey) return;
     const selection = window.getSelection();
-    if (!selection.rangeCount || !article.contains(selection.anchorNode)) {
-      if (!event.shiftKey) return;
-      selection.removeAllRanges();
-      selection.addRange(view.rangeFor(0, 0));
-    }
+    if (!selection.rangeCount || !article.contains(selection.anchorNode)) caretAtStart();
     let granularity = event.ctrlKey || event.altKey ? "word" : "character";
     if (event.key === "ArrowUp" || event.key === "ArrowDown") granularity = "line";
     if (event.key === "Home" || event.key === "End") granularity = "lineboundary";

@@ -6,7 +6,8 @@ import { el } from "./dom.js";
 export class SpanPanel {
   /**
    * actions: label(key, labelId), attribute(key, name, value), note(key, text), remove(key),
-   * link(key, name) (start picking a target span), describeLink(value) -> text.
+   * link(key, name) (start picking a target span), describeLink(value) -> text,
+   * follow(targetKey) (select the span a link points at).
    */
   constructor(container, labels, readOnly, actions) {
     this.container = container;
@@ -14,6 +15,11 @@ export class SpanPanel {
     this.readOnly = readOnly;
     this.actions = actions;
     this.key = null;
+  }
+
+  /** Keyboard focus back on an attribute's link button (after picking a target). */
+  focusLink(name) {
+    this.container.querySelector(`.link-button[data-attr="${CSS.escape(name)}"]`)?.focus();
   }
 
   hide() {
@@ -88,7 +94,7 @@ export class SpanPanel {
     const pick = el(
       "button",
       { type: "button", class: picking ? "link-button active" : "link-button", ...data },
-      picking ? "Click the target span… (Esc cancels)" : "link",
+      picking ? "Click the target span, or Enter on it in the list… (Esc cancels)" : "link",
     );
     pick.addEventListener("click", () => this.actions.link(span.key, def.name));
     const free = el("input", { type: "text", placeholder: "or type a name", maxlength: "2000",
@@ -97,7 +103,14 @@ export class SpanPanel {
     free.addEventListener("change", () => set(free.value || null));
     const clear = el("button", { type: "button", class: "link", disabled: ro }, "clear");
     clear.addEventListener("click", () => set(null));
+    // Follow the link: select the span it points at (keyboard users have no arc to click).
+    const targetKey = value && typeof value === "object" ? value.$key : null;
+    const follow = targetKey
+      ? el("button", { type: "button", class: "link follow-link", dataset: { attr: def.name } },
+        "go to")
+      : null;
+    follow?.addEventListener("click", () => this.actions.follow(targetKey));
     return el("div", { class: "field link-field" }, el("span", {}, def.name),
-      el("div", { class: "link-row" }, target, pick, clear), free);
+      el("div", { class: "link-row" }, target, follow, pick, clear), free);
   }
 }

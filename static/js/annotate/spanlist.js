@@ -5,8 +5,10 @@ import { el } from "./dom.js";
 const SNIPPET = 90;
 
 export class SpanList {
-  constructor(list, counter, labelsById, onPick) {
+  /** `describeLink(value)`: the words for a link attribute's target ("→ “Okafor”"). */
+  constructor(list, counter, labelsById, onPick, describeLink = null) {
     this.list = list;
+    this.describeLink = describeLink;
     this.counter = counter;
     this.labelsById = labelsById;
     list.addEventListener("click", (event) => {
@@ -39,8 +41,23 @@ export class SpanList {
         " ",
         el("q", { class: "span-text" }, text),
         span.note ? el("span", { class: "span-note-flag", title: span.note }, " ✎") : null,
+        this.attributesLine(span),
       ),
     );
+  }
+
+  /** The span's attribute values in words: "speaker → “Okafor” · direct: yes". */
+  attributesLine(span) {
+    const parts = [];
+    for (const [name, value] of Object.entries(span.attributes || {})) {
+      if (value === null || value === undefined || value === "") continue;
+      if (value === true) parts.push(`${name}: yes`);
+      else if (value === false) parts.push(`${name}: no`);
+      else if (typeof value === "object" || Number.isInteger(value)) {
+        parts.push(`${name} ${this.describeLink ? this.describeLink(value) : `→ ${value}`}`);
+      } else parts.push(`${name}: ${value}`);
+    }
+    return parts.length ? el("span", { class: "span-attrs" }, parts.join(" · ")) : null;
   }
 
   render(spans, selectedKey) {
@@ -71,12 +88,21 @@ export class SpanList {
   }
 
   select(key) {
-    for (const item of this.list.querySelectorAll("li.selected")) item.classList.remove("selected");
+    for (const item of this.list.querySelectorAll("li.selected")) {
+      item.classList.remove("selected");
+      item.firstChild?.removeAttribute("aria-current");
+    }
     if (!key) return;
     const item = this.find(key);
     if (item) {
       item.classList.add("selected");
+      item.firstChild?.setAttribute("aria-current", "true");
       item.scrollIntoView({ block: "nearest" });
     }
+  }
+
+  /** Keyboard focus on a span's entry (after following a link to it, say). */
+  focus(key) {
+    this.find(key)?.querySelector(".span-pick")?.focus();
   }
 }

@@ -2,12 +2,14 @@
 // attributes, note, delete, undo/redo), rendered at once and saved through the queue.
 
 import { api } from "./api.js";
+import { Comments } from "./comments.js";
+import { ArcLayer, linksOf } from "./arcs.js";
 import { setupFinish } from "./finish.js";
 import { showStatus } from "./header.js";
 import { History } from "./history.js";
 import { enableCaretSelection, shortcutFor } from "./keyboard.js";
 import { message } from "./message.js";
-import { renderPalette } from "./palette.js";
+import { renderKeysHint, renderPalette } from "./palette.js";
 import { SpanPanel } from "./panel.js";
 import { renderQuestions } from "./questions.js";
 import { ArticleView } from "./render.js";
@@ -40,7 +42,9 @@ export class AnnotatePage {
     this.snap = data.project.snap_to_words;
     this.store = new SpanStore(offsets);
     this.view = new ArticleView($("article"), this.text);
-    this.list = new SpanList($("span-list"), $("span-count"), labelsById, (k) => this.pick(k));
+    this.arcs = new ArcLayer($("article-wrap"), $("article"), (k) => this.view.segmentsOf(k));
+    this.list = new SpanList($("span-list"), $("span-count"), labelsById,
+      (k) => this.listPick(k), (value) => this.describeLink(value));
     this.history = new History();
     this.selected = null;
     this.linking = null; // {key, name} while picking a link target
@@ -52,6 +56,7 @@ export class AnnotatePage {
       remove: (key) => this.remove(key),
       link: (key, name) => this.startLink(key, name),
       describeLink: (value) => this.describeLink(value),
+      follow: (targetKey) => this.follow(targetKey),
     });
   }
 
@@ -67,6 +72,7 @@ export class AnnotatePage {
     const t0 = performance.now();
     this.view.render(this.store.sorted());
     this.cfg.timings.viewMs = performance.now() - t0;
+    this.drawArcs();
     if (!this.readOnly && this.data.project.suggestions) {
       this.suggestions = new Suggestions(this,
         `${this.cfg.base}/documents/${this.cfg.documentId}/suggestions`);
@@ -79,10 +85,24 @@ export class AnnotatePage {
     renderPalette($("palette"), this.labels, {
       readOnly: this.readOnly, onPick: (id) => this.labelAction(id),
     });
+    renderKeysHint($("label-keys"), this.labels);
     renderQuestions($("questions"), this.data.questions, this.answers, {
       readOnly: this.readOnly, onAnswer: (qid, value) => this.answer(qid, value),
     });
     this.bindEvents();
+    const viewer = this.data.viewer;
+    this.comments = new Comments({
+      url: this.cfg.commentsUrl,
+      lead: this.cfg.lead,
+      annotator: viewer.annotator !== viewer.username ? viewer.annotator : null,
+      selectedSpan: () => (this.selected ? this.store.get(this.selected) : null),
+      pickSpan: (id) => {
+        const span = this.store.byId(id);
+        if (span) this.pick(span.key);
+        else message("That span is no longer there.", "info");
+      },
+    });
+    this.comments.load();
     const { base, documentId } = this.cfg;
     setupFinish({
       assignment: this.data.assignment, readOnly: this.readOnly, queue: this.queue,
@@ -99,6 +119,12 @@ export class AnnotatePage {
     if (this.queue && this.queue.pending) this.queue.flush();
   }
 
+  /** The links between spans as arcs in the text (see arcs.js). */
+  drawArcs() {
+    const sorted = this.store.sorted();
+    this.arcs.show(linksOf(sorted, (key) => Boolean(this.store.get(key))), this.selected);
+  }
+
   // ---- edits (each one undoable) --------------------------------------------------------
 
   /** Re-render what a change touched: the article chunks and the side-list entries. */
@@ -106,7 +132,11 @@ export class AnnotatePage {
     const changed = spans.filter(Boolean);
     const sorted = this.store.sorted();
     this.view.update(changed.map((s) => [s.s16, s.e16]), sorted);
-    for (const key of new Set(changed.map((s) => s.key))) {
+    this.drawArcs();
+    const keys = new Set(changed.map((s) => s.key));
+    // Entries that describe a link to a changed span ("speaker → “…”") change with it.
+    for (const link of linksOf(sorted, () => true)) if (keys.has(link.to)) keys.add(link.from);
+    for (const key of keys) {
       const span = this.store.get(key);
       if (span) this.list.upsert(span, sorted, this.selected);
       else this.list.remove(key, sorted.length);
@@ -253,8 +283,10 @@ export class AnnotatePage {
     this.selected = key;
     this.linking = null;
     this.view.select(key);
+    this.arcs.select(key);
     this.list.select(key);
     this.panel.show(span);
+    this.comments?.spanSelected(span);
     if (scroll) {
       const first = this.view.segmentsOf(key)[0];
       if (first) first.scrollIntoView({ block: "center" });
@@ -265,8 +297,10 @@ export class AnnotatePage {
     this.selected = null;
     this.linking = null;
     this.view.select(null);
+    this.arcs.select(null);
     this.list.select(null);
     this.panel.hide();
+    this.comments?.spanSelected(null);
   }
 
   startLink(key, name) {
@@ -276,13 +310,42 @@ export class AnnotatePage {
     this.panel.show(this.store.get(key), { linking: name });
   }
 
-  finishLink(targetKey) {
+  finishLink(targetKey, { refocus = false } = {}) {
     const { key, name } = this.linking;
     this.linking = null;
     this.cfg.root.classList.remove("linking");
     if (targetKey && targetKey !== key) this.setAttribute(key, name, { $key: targetKey });
     const span = this.store.get(key);
     if (span) this.panel.show(span);
+    if (refocus) this.panel.focusLink(name);
+  }
+
+  /** An entry of the side list chosen (click, Enter or Space): pick it, or link to it. */
+  listPick(key) {
+    if (this.linking) this.finishLink(key, { refocus: true });
+    else this.pick(key);
+  }
+
+  /** Follow a link attribute to its target span: select it, focus its list entry. */
+  follow(targetKey) {
+    if (!this.store.get(targetKey)) {
+      message("The linked span is no longer there.", "info");
+      return;
+    }
+    this.pick(targetKey);
+    this.list.focus(targetKey);
+  }
+
+  /** Enter in the article: open the span under the caret (again: the next one out). */
+  enterText(event) {
+    const selection = window.getSelection();
+    if (!selection.rangeCount || !selection.isCollapsed) return false;
+    const node = selection.anchorNode;
+    const at = node && (node.nodeType === Node.TEXT_NODE ? node.parentElement : node);
+    const mark = at?.closest?.("mark[data-spans]");
+    if (!mark) return false;
+    this.clickText({ target: mark });
+    return true;
   }
 
   /** A click on the text: pick the innermost span there (again: the next one out). */
@@ -311,6 +374,11 @@ export class AnnotatePage {
   bindEvents() {
     const article = $("article");
     article.addEventListener("click", (event) => this.clickText(event));
+    article.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.ctrlKey && !event.altKey && this.enterText(event)) {
+        event.preventDefault();
+      }
+    });
     enableCaretSelection(article, this.view);
     document.addEventListener("keydown", (event) => {
       if (this.suggestions?.key(event)) {
@@ -322,8 +390,12 @@ export class AnnotatePage {
       if (action.type === "undo") this.undo();
       else if (action.type === "redo") this.redo();
       else if (action.type === "escape") {
-        if (this.linking) this.finishLink(null);
-        else this.deselect();
+        const inPanel = $("span-panel").contains(document.activeElement);
+        if (this.linking) this.finishLink(null, { refocus: true });
+        else {
+          this.deselect();
+          if (inPanel) article.focus({ preventScroll: true }); // not lost with the panel
+        }
         return;
       } else if (action.type === "delete") {
         if (!this.selected) return;

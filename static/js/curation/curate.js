@@ -152,7 +152,9 @@ function renderAnswers() {
   for (const q of data.questions) {
     const given = data.annotator_answers[String(q.id)] || {};
     const gold = data.gold_answers[String(q.id)] || "";
-    const pick = el("select", { class: "gold-answer", dataset: { question: q.id } },
+    const pick = el("select", {
+      class: "gold-answer", dataset: { question: q.id }, "aria-label": `Gold answer: ${q.text}`,
+    },
       el("option", { value: "" }, "— open —"),
       ...q.options.map((o) => el("option", { value: o, selected: o === gold }, o)));
     body.append(el("tr", {}, el("th", {}, q.text),
