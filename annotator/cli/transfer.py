@@ -155,6 +155,8 @@ REDUCTIONS = {
     "spans_dropped": "span(s) covering only line breaks cannot be shown in brat",
     "spans_trimmed": "span(s) beginning or ending with a line break lost it in brat",
     "links_dropped": "link attribute(s) pointed at a span outside the export and were dropped",
+    "fragments_hulled": "discontinuous span(s) were written as one span from their first to "
+    "their last fragment (this format cannot hold fragments; brat and jsonl keep them)",
 }
 
 
@@ -162,12 +164,28 @@ REDUCTIONS = {
 @click.argument("project")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option(
-    "--format", "fmt", type=click.Choice(["doccano", "labelstudio", "brat", "jsonl"]), required=True
+    "--format",
+    "fmt",
+    type=click.Choice(["doccano", "labelstudio", "brat", "ptc", "jsonl"]),
+    required=True,
+    help="ptc: a SemEval-2020 Task 11 folder (labels file and articles folder).",
 )
 @click.option(
     "--annotator", default=None, help="Annotator name (brat/doccano; default: from the file name)."
 )
-def import_annotations_command(project, files, fmt, annotator):
+@click.option(
+    "--as-gold",
+    is_flag=True,
+    help="Import the file's spans and answers as the project's gold (an adjudicated corpus).",
+)
+@click.option(
+    "--offsets",
+    type=click.Choice(["codepoints", "utf16"]),
+    default="codepoints",
+    show_default=True,
+    help="What the file's offsets count (doccano/labelstudio): utf16 for JavaScript front ends.",
+)
+def import_annotations_command(project, files, fmt, annotator, as_gold, offsets):
     """Import articles WITH annotations from another tool into PROJECT (all or nothing)."""
     from annotator.extensions import db
     from annotator.services.projects.projects import get_project
@@ -177,10 +195,30 @@ def import_annotations_command(project, files, fmt, annotator):
     )
 
     target = get_project(project)
-    documents = read_annotation_files(fmt, files, annotator=annotator)
-    report = import_annotations(target, documents)
+    began = time.perf_counter()
+    click.echo(f"Reading {len(files)} {fmt} file(s)...", err=True)
+    documents = read_annotation_files(fmt, files, annotator=annotator, offsets=offsets)
+    bars = []
+
+    def progress(done, total):
+        if not bars:
+            bars.append(
+                click.progressbar(length=max(total, 1), label="Importing spans", file=sys.stderr)
+            )
+            bars[0].__enter__()
+        bars[0].update(done - bars[0].pos)
+
+    try:
+        report = import_annotations(target, documents, as_gold=as_gold, progress=progress)
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
     db.session.commit()
-    click.echo(report.summary())
+    seconds = time.perf_counter() - began
+    n = report.spans + report.gold_spans
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"Done in {seconds:.3f} s ({n / max(seconds, 1e-9):,.0f} spans/s).")
 
 
 COMMANDS = [import_command, export_command, import_annotations_command]
