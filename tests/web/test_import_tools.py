@@ -481,3 +481,124 @@ def test_real_polnear_discontinuous_spans_kept(app):
         ).scalar_one()
         assert stored == frags
         db.session.rollback()
+
+
+# -- the lead's import page --------------------------------------------------------------------
+
+
+def _zip(members: dict) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def lead_page(app, client, auth):
+    from tests.factories import make_project, make_user
+
+    with app.app_context():
+        lead = make_user("lena")
+        project = make_project("Page", lead=lead, annotators=[make_user("alice")])
+        db.session.commit()
+        pid = project.id
+    auth.login("lena")
+    return client, pid
+
+
+def test_import_page_brat_zip_report_and_menu(app, lead_page, tmp_path):
+    client, pid = lead_page
+    page = client.get(f"/projects/{pid}/import-annotations")
+    assert page.status_code == 200
+    assert f'href="/projects/{pid}/import-annotations"' in page.get_data(as_text=True)
+    (tmp_path / "corpus").mkdir()
+    _brat_corpus(tmp_path / "corpus")
+    data = _zip({p.name: p.read_bytes() for p in (tmp_path / "corpus").iterdir()})
+    response = client.post(
+        f"/projects/{pid}/import-annotations",
+        data={
+            "files": [(io.BytesIO(data), "corpus.zip")],
+            "format": "brat",
+            "offsets": "codepoints",
+        },  # fmt: skip
+        content_type="multipart/form-data",
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200, body
+    assert "Imported 3 spans" in body and "snapped" in body
+    with app.app_context():
+        assert db.session.execute(select(func.count(Span.id))).scalar_one() == 3
+
+
+def test_import_page_ptc_zip_as_gold_and_bad_file(app, lead_page, tmp_path):
+    client, pid = lead_page
+    (tmp_path / "ptc-train").mkdir()
+    _ptc(tmp_path / "ptc-train")
+    data = _zip({
+        str(p.relative_to(tmp_path)): p.read_bytes()
+        for p in (tmp_path / "ptc-train").rglob("*") if p.is_file()
+    })  # fmt: skip
+    response = client.post(
+        f"/projects/{pid}/import-annotations",
+        data={"files": [(io.BytesIO(data), "ptc.zip")], "format": "ptc", "offsets": "codepoints"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200 and "4 gold spans" in response.get_data(as_text=True)
+    bad = b'{"text": "Hello", "label": [[0, 99, "X"]]}\n'
+    response = client.post(
+        f"/projects/{pid}/import-annotations",
+        data={
+            "files": [(io.BytesIO(bad), "mine.jsonl")],
+            "format": "doccano",
+            "offsets": "codepoints",
+        },  # fmt: skip
+        content_type="multipart/form-data",
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Nothing was imported" in body
+    assert "mine.jsonl:1" in body and "/tmp" not in body
+    with app.app_context():
+        assert db.session.execute(select(func.count(Span.id))).scalar_one() == 0
+
+
+def test_import_page_needs_csrf_and_lead(database_url, _schema, tmp_path):
+    import re
+
+    from tests.conftest import _empty_tables, make_app
+    from tests.factories import make_project, make_user
+
+    app = make_app(database_url, str(tmp_path), WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        _empty_tables()
+        lead = make_user("lena")
+        project = make_project("Csrf", lead=lead, annotators=[make_user("alice")])
+        db.session.commit()
+        pid = project.id
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"username": "alice", "password": "correct-horse-1",
+                                "csrf_token": token})  # fmt: skip
+    assert client.get(f"/projects/{pid}/import-annotations").status_code == 403
+    client = app.test_client()  # the lead, in a session of her own
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"username": "lena", "password": "correct-horse-1",
+                                "csrf_token": token})  # fmt: skip
+    line = json.dumps({"id": "x", "text": "Hello world", "label": [[0, 5, "X"]]}).encode()
+    form = {"files": [(io.BytesIO(line), "a.jsonl")], "format": "doccano", "offsets": "codepoints"}
+    without = client.post(
+        f"/projects/{pid}/import-annotations", data=form, content_type="multipart/form-data"
+    )
+    assert without.status_code == 400
+    page = client.get(f"/projects/{pid}/import-annotations").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = {"files": [(io.BytesIO(line), "a.jsonl")], "format": "doccano", "offsets": "codepoints",
+            "csrf_token": token}  # fmt: skip
+    ok = client.post(
+        f"/projects/{pid}/import-annotations", data=form, content_type="multipart/form-data"
+    )
+    assert ok.status_code == 200 and "Imported 1 spans" in ok.get_data(as_text=True)
+    with app.app_context():
+        _empty_tables()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,7 +37,8 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text, update
 
 from annotator.extensions import db
-from annotator.formats import FormatError, get_reader
+from annotator.formats import FormatError, get_reader, read_zip
+from annotator.formats._common import safe_filename
 from annotator.formats.normalize import normalise_document
 from annotator.models import (
     Assignment,
@@ -191,6 +193,57 @@ def _ptc_layout(path: Path) -> dict:
             f"found {len(labels)} and {len(articles)}."
         )
     return {"labels_file": labels[0].name, "articles_dir": articles[0].name}
+
+
+def import_uploads(
+    project: Project,
+    fmt: str,
+    uploads: list[tuple[str, bytes]],
+    *,
+    annotator: str | None = None,
+    as_gold: bool = False,
+    offsets: str = "codepoints",
+) -> AnnotationImportReport:
+    """The import page's use case: uploaded ``(file name, bytes)`` as the CLI reads files (a
+    brat collection or a PTC folder comes as a zip); errors name the uploaded file."""
+    if not uploads:
+        raise ServiceError("Choose at least one file.")
+    with tempfile.TemporaryDirectory(prefix="annotator-import-") as tmp:
+        paths = []
+        for k, (name, data) in enumerate(uploads):
+            base = safe_filename(Path(name).name) or f"upload{k}"
+            folder = Path(tmp) / str(k)
+            folder.mkdir()
+            path = folder / base
+            path.write_bytes(data)
+            if fmt == "ptc":
+                path = _unpacked(path, folder / "unpacked")
+            paths.append(path)
+        try:
+            documents = read_annotation_files(fmt, paths, annotator=annotator, offsets=offsets)
+            return import_annotations(project, documents, as_gold=as_gold)
+        except ServiceError as exc:
+            message = exc.message
+            for k in range(len(uploads)):
+                message = message.replace(f"{tmp}/{k}/unpacked/", "").replace(f"{tmp}/{k}/", "")
+            raise ServiceError(message) from None
+
+
+def _unpacked(path: Path, into: Path) -> Path:
+    """A PTC zip unpacked (safely: ``read_zip``'s name and size checks); the folder holding its
+    articles folder."""
+    try:
+        files = read_zip(path.read_bytes())
+    except FormatError as exc:
+        raise ServiceError(f"{path.name}: {exc.message}") from None
+    for name, data in files.items():
+        target = into / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    homes = sorted({p.parent for p in into.rglob("*articles*") if p.is_dir()})
+    if len(homes) != 1:
+        raise ServiceError(f"{path.name}: a PTC zip holds one articles folder and its labels.")
+    return homes[0]
 
 
 Progress = Callable[[int, int], None]
