@@ -191,28 +191,26 @@ def import_annotations_command(project, files, fmt, annotator, as_gold, offsets)
     from annotator.services.projects.projects import get_project
     from annotator.services.transfer.annotation_import import (
         import_annotations,
-        read_annotation_files,
+        iter_annotation_files,
     )
 
     target = get_project(project)
     began = time.perf_counter()
+    documents = iter_annotation_files(fmt, files, annotator=annotator, offsets=offsets)
+    shown = [0.0]
+
+    def progress(done, _total):  # the files are streamed: spans so far, a few times a second
+        now = time.perf_counter()
+        if now - shown[0] > 0.25:
+            click.echo(f"\rImporting: {done:,} spans ({now - began:.1f} s)", err=True, nl=False)
+            shown[0] = now
+
     click.echo(f"Reading {len(files)} {fmt} file(s)...", err=True)
-    documents = read_annotation_files(fmt, files, annotator=annotator, offsets=offsets)
-    bars = []
-
-    def progress(done, total):
-        if not bars:
-            bars.append(
-                click.progressbar(length=max(total, 1), label="Importing spans", file=sys.stderr)
-            )
-            bars[0].__enter__()
-        bars[0].update(done - bars[0].pos)
-
     try:
         report = import_annotations(target, documents, as_gold=as_gold, progress=progress)
     finally:
-        for bar in bars:
-            bar.__exit__(None, None, None)
+        if shown[0]:
+            click.echo("", err=True)
     db.session.commit()
     seconds = time.perf_counter() - began
     n = report.spans + report.gold_spans

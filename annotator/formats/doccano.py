@@ -35,7 +35,7 @@ from annotator.formats._common import (
 )
 from annotator.formats._links import Schema, count, plain_attributes, split_links
 from annotator.formats.errors import FormatError
-from annotator.formats.jsonl import iter_json_lines
+from annotator.formats.jsonl import iter_json_lines, numbered_lines
 from annotator.formats.ziputil import read_zip
 from annotator.records import DocumentRecord, LabelRecord, SpanRecord
 
@@ -197,8 +197,18 @@ def parse_doccano(
     utf16: bool = False,
 ) -> list[DocumentRecord]:
     """Parse one doccano JSONL file; every span is credited to ``annotator``."""
-    docs = []
-    for lineno, obj in iter_json_lines(data, source):
+    return list(_records(iter_json_lines(data, source), annotator, source, utf16))
+
+
+def iter_doccano(
+    path: str, *, annotator: str = "doccano", utf16: bool = False
+) -> Iterator[DocumentRecord]:
+    """One doccano JSONL file (not a zip) as a stream of records, a line at a time."""
+    return _records(numbered_lines(path), annotator, path, utf16)
+
+
+def _records(lines, annotator: str, source: str, utf16: bool) -> Iterator[DocumentRecord]:
+    for lineno, obj in lines:
         if not isinstance(obj, dict):
             raise FormatError(source, lineno, "each line must be a JSON object")
         text = obj.get("text", obj.get("data"))
@@ -213,8 +223,7 @@ def parse_doccano(
         meta = {k: v for k, v in obj.items() if k not in _RESERVED and k not in fields}
         if isinstance(obj.get("meta"), dict):
             meta.update(obj["meta"])
-        docs.append(DocumentRecord(doc_id, text, meta=meta, spans=raw, gold=gold, **fields))
-    return docs
+        yield DocumentRecord(doc_id, text, meta=meta, spans=raw, gold=gold, **fields)
 
 
 def merge_documents(files: Iterable[list[DocumentRecord]]) -> list[DocumentRecord]:

@@ -345,6 +345,33 @@ def parse_jsonl(data: str | bytes, *, source: str = "data.jsonl") -> list[Docume
     return docs
 
 
+def iter_jsonl(path: str) -> Iterator[DocumentRecord]:
+    """``read_jsonl`` of a file as a stream of records, a line at a time."""
+    seen: set[str] = set()
+    for lineno, obj in numbered_lines(path):
+        doc = parse_line(obj, path, lineno)
+        if doc.id in seen:
+            raise FormatError(path, lineno, f"duplicate document id {doc.id!r}")
+        seen.add(doc.id)
+        yield doc
+
+
+def numbered_lines(path: str) -> Iterator[tuple[int, Any]]:
+    """``(line number, decoded object)`` for each non-blank line of a file, a line at a time."""
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            text = decode(raw, f"{path}:{lineno}")
+            try:
+                yield lineno, json.loads(text)
+            except (ValueError, RecursionError) as exc:
+                msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:80]
+                raise FormatError(path, lineno, f"invalid JSON ({msg})") from None
+
+
 def read_jsonl(source: Source) -> list[DocumentRecord]:
     """Read a native JSONL file (path, bytes or binary file)."""
     data, name = load_bytes(source, "data.jsonl")

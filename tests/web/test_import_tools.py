@@ -602,3 +602,25 @@ def test_import_page_needs_csrf_and_lead(database_url, _schema, tmp_path):
     assert ok.status_code == 200 and "Imported 1 spans" in ok.get_data(as_text=True)
     with app.app_context():
         _empty_tables()
+
+
+def test_streamed_import_is_all_or_nothing_across_batches(app, runner, tmp_path, monkeypatch):
+    from annotator.services.transfer import annotation_import
+
+    monkeypatch.setattr(annotation_import, "BATCH", 1)  # every article its own batch
+    lines = [{"id": f"a{k}", "text": NFC_TEXT, "label": [[0, 5, "X"]]} for k in range(3)]
+    lines.append({"id": "bad", "text": "Hi", "label": [[0, 9, "X"]]})
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    with app.app_context():
+        create_project("Stream", preset="empty")
+        db.session.commit()
+    result = runner.invoke(args=["import-annotations", "Stream", "--format", "doccano", str(path)])
+    assert result.exit_code != 0 and "big.jsonl:4" in result.output
+    with app.app_context():
+        assert db.session.execute(select(func.count(Span.id))).scalar_one() == 0
+        assert db.session.execute(select(func.count(Document.id))).scalar_one() == 0
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines[:3]), encoding="utf-8")
+    result = runner.invoke(args=["import-annotations", "Stream", "--format", "doccano", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 spans" in result.output and "on 3 articles (3 new)" in result.output

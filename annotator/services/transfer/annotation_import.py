@@ -29,7 +29,7 @@ import json
 import os
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,6 +39,8 @@ from sqlalchemy import func, insert, select, text, update
 from annotator.extensions import db
 from annotator.formats import FormatError, get_reader, read_zip
 from annotator.formats._common import safe_filename
+from annotator.formats.doccano import iter_doccano
+from annotator.formats.jsonl import iter_jsonl
 from annotator.formats.normalize import normalise_document
 from annotator.models import (
     Assignment,
@@ -147,32 +149,56 @@ def read_annotation_files(
     fmt: str, paths, *, annotator: str | None = None, offsets: str = "codepoints"
 ) -> list[DocumentRecord]:
     """Records from files of one format; FormatError becomes a ServiceError naming file/line."""
+    return list(iter_annotation_files(fmt, paths, annotator=annotator, offsets=offsets))
+
+
+def iter_annotation_files(
+    fmt: str, paths, *, annotator: str | None = None, offsets: str = "codepoints"
+) -> Iterator[DocumentRecord]:
+    """``read_annotation_files`` as a stream: JSONL and plain doccano files are read a line at
+    a time (memory stays flat however large the file); the other formats a file at a time.
+    The options are checked at once, the files as they are read."""
     if fmt not in FORMATS:
         raise ServiceError(f"Cannot import annotations from {fmt!r}; use {', '.join(FORMATS)}.")
     if offsets not in OFFSETS:
         raise ServiceError(f"Offsets are {' or '.join(OFFSETS)}, not {offsets!r}.")
     if offsets == "utf16" and fmt not in ("doccano", "labelstudio"):
         raise ServiceError(f"--offsets utf16 applies to doccano and labelstudio, not {fmt}.")
+    for path in paths:
+        if fmt in ("labelstudio", "jsonl") and Path(path).is_dir():
+            raise ServiceError(f"{path}: expected a file, not a folder.")
+    return _iter_files(fmt, list(paths), annotator, offsets == "utf16")
+
+
+def _iter_files(fmt, paths, annotator, utf16) -> Iterator[DocumentRecord]:
     reader = get_reader(fmt)
-    documents: list[DocumentRecord] = []
     for path in paths:
         options: dict = {}
         if fmt in ("brat", "doccano") and annotator:
             options["annotator"] = annotator
-        if offsets == "utf16":
+        if utf16:
             options["utf16"] = True
-        if fmt in ("labelstudio", "jsonl") and Path(path).is_dir():
-            raise ServiceError(f"{path}: expected a file, not a folder.")
-        if fmt == "ptc":
-            options.update(_ptc_layout(Path(path)))
-            path = Path(path).parent if Path(path).is_file() else path
         try:
-            documents.extend(reader.read(os.fspath(path), **options))
+            if fmt == "jsonl":
+                yield from iter_jsonl(os.fspath(path))
+                continue
+            if fmt == "doccano" and not _is_zip(path):
+                who = annotator or "doccano"
+                yield from iter_doccano(os.fspath(path), annotator=who, utf16=utf16)
+                continue
+            if fmt == "ptc":
+                options.update(_ptc_layout(Path(path)))
+                path = Path(path).parent if Path(path).is_file() else path
+            yield from reader.read(os.fspath(path), **options)
         except FormatError as exc:
             raise ServiceError(str(exc)) from None
         except OSError as exc:
             raise ServiceError(f"{path}: cannot read ({exc.strerror}).") from None
-    return documents
+
+
+def _is_zip(path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"PK" or os.fspath(path).endswith(".zip")
 
 
 def _ptc_layout(path: Path) -> dict:
@@ -220,7 +246,7 @@ def import_uploads(
                 path = _unpacked(path, folder / "unpacked")
             paths.append(path)
         try:
-            documents = read_annotation_files(fmt, paths, annotator=annotator, offsets=offsets)
+            documents = iter_annotation_files(fmt, paths, annotator=annotator, offsets=offsets)
             return import_annotations(project, documents, as_gold=as_gold)
         except ServiceError as exc:
             message = exc.message
@@ -256,35 +282,45 @@ def import_annotations(
     as_gold: bool = False,
     progress: Progress | None = None,
 ) -> AnnotationImportReport:
-    """Check and write ``documents`` (see the module docstring); the caller commits."""
+    """Check and write ``documents`` (see the module docstring), ``BATCH`` articles at a time
+    as they come (so a stream of records is imported in bounded memory); the caller commits,
+    and rolls back on a ServiceError, which may come from any batch. ``progress(spans, None)``
+    is called after each batch."""
     report = AnnotationImportReport()
-    merged = _merge(documents)
-    prepared: list[DocumentRecord] = []
-    for record in merged.values():
-        result = normalise_document(record)
-        report.texts_normalised += result.changed
-        report.snapped += result.snapped
-        record = result.document
-        if as_gold:
-            record = _all_gold(record)
-        _check(record)
-        prepared.append(record)
-    merged.clear()
-    docs = _documents(project, prepared, report)
-    users = _users(project, prepared, report)
-    labels = _labels(project, prepared, report)
-    questions = {q.name: q for q in project.questions}
-    writer = _Writer(project, users, labels, questions, report)
-    total = sum(len(r.spans) + len(r.gold) for r in prepared)
+    writer = _Writer(project, {q.name: q for q in project.questions}, report)
+    created: set[str] = set()
     done = 0
-    for k in range(0, len(prepared), BATCH):
-        batch = prepared[k : k + BATCH]
-        writer.write(batch, docs)
-        done += sum(len(r.spans) + len(r.gold) for r in batch)
+    for chunk in _chunks(documents, BATCH):
+        prepared: list[DocumentRecord] = []
+        for record in _merge(chunk).values():
+            result = normalise_document(record)
+            report.texts_normalised += result.changed
+            report.snapped += result.snapped
+            record = result.document
+            if as_gold:
+                record = _all_gold(record)
+            _check(record)
+            prepared.append(record)
+        docs = _documents(project, prepared, report, created)
+        writer.users.update(_users(project, prepared, report, writer.users))
+        writer.set_labels(_labels(project, prepared, report))
+        writer.write(prepared, docs)
+        done += sum(len(r.spans) + len(r.gold) for r in prepared)
         if progress is not None:
-            progress(done, total)
+            progress(done, None)
     db.session.flush()
     return report
+
+
+def _chunks(items: Iterable, n: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _merge(documents: Iterable[DocumentRecord]) -> dict[str, DocumentRecord]:
@@ -341,12 +377,16 @@ def _check(doc: DocumentRecord) -> None:
                 )
 
 
-def _documents(project: Project, records: list[DocumentRecord], report) -> dict[str, int]:
+def _documents(
+    project: Project, records: list[DocumentRecord], report, created: set[str]
+) -> dict[str, int]:
+    """The batch's articles by id: matched (same id, same text) or created."""
     existing = {
         external: (doc_id, digest)
         for external, doc_id, digest in db.session.execute(
             select(Document.external_id, Document.id, Document.sha256).where(
-                Document.project_id == project.id
+                Document.project_id == project.id,
+                Document.external_id.in_([r.id for r in records]),
             )
         ).all()
     }
@@ -361,7 +401,8 @@ def _documents(project: Project, records: list[DocumentRecord], report) -> dict[
                     f"Article {record.id!r} exists in the project with a different text."
                 )
             ids[record.id] = doc_id
-            report.documents_matched += 1
+            if record.id not in created:  # not an article an earlier batch created
+                report.documents_matched += 1
             continue
         new_rows.append(
             {
@@ -384,6 +425,7 @@ def _documents(project: Project, records: list[DocumentRecord], report) -> dict[
         ).all()
         for row, doc_id in zip(rows, new_ids, strict=True):
             ids[row["external_id"]] = doc_id
+            created.add(row["external_id"])
         report.documents_created += len(rows)
     return ids
 
@@ -395,11 +437,12 @@ def _date(value: str):
         return None
 
 
-def _users(project: Project, records: list[DocumentRecord], report) -> dict[str, int]:
+def _users(project: Project, records: list[DocumentRecord], report, known) -> dict[str, int]:
     names = sorted(
         {s.annotator for d in records for s in d.spans}
         | {a.annotator for d in records for a in d.answers}
     )
+    names = [n for n in names if n not in known]  # members since an earlier batch
     found = dict(
         db.session.execute(select(User.username, User.id).where(User.username.in_(names))).all()
     )
@@ -462,13 +505,17 @@ def _labels(project: Project, records: list[DocumentRecord], report) -> dict[str
 class _Writer:
     """Inserts one batch of prepared articles: spans, gold, answers, links, audit rows."""
 
-    def __init__(self, project, users, labels, questions, report):
+    def __init__(self, project, questions, report):
         self.project = project
-        self.users = users
-        self.labels = labels
+        self.users: dict[str, int] = {}
         self.questions = questions
         self.report = report
         self.version = project.guidelines_version
+        self.unmapped: Counter[str] = Counter()
+        self.set_labels({})
+
+    def set_labels(self, labels: dict[str, Label]) -> None:
+        self.labels = labels
         self.label_ids = {name: label.id for name, label in labels.items()}
         self.link_names = {
             name: [a["name"] for a in label.attributes or [] if a.get("type") == "link"]
@@ -477,7 +524,6 @@ class _Writer:
         self.all_names = {
             name: {a["name"] for a in label.attributes or []} for name, label in labels.items()
         }
-        self.unmapped: Counter[str] = Counter()
 
     def write(self, batch: list[DocumentRecord], docs: dict[str, int]) -> None:
         span_rows, span_links = [], []
