@@ -12,7 +12,8 @@ with the same region id, ``from_name`` the attribute name: ``choices`` for choic
 (``value.text = [v]``); each link is a ``relation`` result ``{"from_id", "to_id", "type":
 "relation", "direction": "right", "labels": [attribute name]}``. ``labeling_config`` gives the
 labelling config XML for the project's labels (the bundle ships it as ``label_config.xml``).
-The reader also takes ``completed_by`` (a name, e-mail, id or user object).
+The reader also takes ``completed_by`` (a name, e-mail, id or user object); an annotation with
+``ground_truth: true`` is read as gold, whoever completed it.
 
 Offsets are code points. Some Label Studio versions count UTF-16 units instead (emoji count
 twice; HumanSignal/label-studio#1347): read those with ``utf16=True``. Stated texts are always
@@ -213,6 +214,8 @@ def _parse_task(task: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
         ann_meta = ann.get("meta") if isinstance(ann.get("meta"), dict) else {}
         named = ann_meta.get("annotator")
         who = named if isinstance(named, str) and named else _who(ann.get("completed_by"), where)
+        if ann.get("ground_truth") is True:  # Label Studio's mark for the reference annotation
+            who = GOLD
         regions: dict[str, dict[str, Any]] = {}
         extras: list[dict[str, Any]] = []
         relations: list[dict[str, Any]] = []

@@ -290,9 +290,12 @@ def test_labelstudio_full_export_with_relations(app, tmp_path):
         db.session.commit()
         quote, source = _spans(project, "Quote")[0], _spans(project, "Source")[0]
         assert quote.attributes == {"speaker": source.id}  # unlabelled relation: label pair
-        assert report.links == 2 and report.spans == 4
-        # ground_truth is not gold here (not named gold): both annotators are users
-        assert report.users_created == ["3", "gold@example.org"]
+        assert report.links == 2 and report.spans == 2 and report.gold_spans == 2
+        # the ground-truth annotation is gold: its left-pointing relation is Quote.speaker
+        assert report.users_created == ["3"]
+        gold = {g.label.name: g for g in _gold(project)}
+        assert gold["Quote"].attributes == {"speaker": gold["Source"].id}
+        assert gold["Source"].text == "Mayor 🙂 Zoë Lang"
         db.session.rollback()
 
 
@@ -529,6 +532,24 @@ def test_import_page_brat_zip_report_and_menu(app, lead_page, tmp_path):
     assert "Imported 3 spans" in body and "snapped" in body
     with app.app_context():
         assert db.session.execute(select(func.count(Span.id))).scalar_one() == 3
+
+
+def test_api_payload_carries_fragments(app, lead_page, tmp_path):
+    client, pid = lead_page
+    (tmp_path / "corpus").mkdir()
+    folder = _brat_corpus(tmp_path / "corpus", text=NFC_TEXT)
+    with app.app_context():
+        from annotator.models import Project
+
+        project = db.session.get(Project, pid)
+        import_annotations(project, read_annotation_files("brat", [folder]))
+        db.session.commit()
+    spans = client.get(f"/api/v1/projects/{pid}/spans").get_json()["spans"]
+    quote = next(s for s in spans if s["label"] == "Quote")
+    we, cafe = _at(NFC_TEXT, "We will"), _at(NFC_TEXT, "the café")
+    assert quote["fragments"] == [list(we), list(cafe)]
+    assert (quote["start"], quote["end"]) == (we[0], cafe[1])
+    assert all(s["fragments"] is None for s in spans if s["label"] != "Quote")
 
 
 def test_import_page_ptc_zip_as_gold_and_bad_file(app, lead_page, tmp_path):
