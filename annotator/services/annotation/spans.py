@@ -33,7 +33,9 @@ def span_dict(span: Span, label_name: str | None = None) -> dict[str, Any]:
         "start": span.start,
         "end": span.end,
         "text": span.text,
-        "fragments": span.fragments,  # a discontinuous span's pieces (start/end: the hull)
+        "fragments": getattr(
+            span, "fragments", None
+        ),  # a discontinuous span's pieces (start/end: the hull)
         "attributes": span.attributes or {},
         "note": span.note or "",
         "source": span.source,
