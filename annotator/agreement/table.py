@@ -3,8 +3,9 @@
 Conventions
 -----------
 * Rows are ``SpanRecord``-like objects, mappings, or ``(document_id, annotator, start, end,
-  label[, guidelines_version])`` tuples (a record with ``fragments`` counts as its fragments); or ``spans`` is one mapping of columns with those
-  keys (lists or arrays; ``guidelines_version`` optional).
+  label[, guidelines_version])`` tuples (a record with ``fragments`` counts as its fragments);
+  or ``spans`` is one mapping of columns with those keys (lists or arrays;
+  ``guidelines_version`` optional).
 * Names (documents, annotators, labels, versions) get int32 codes (in order of first
   appearance for rows); ``*_names[code]`` is the name. A missing field reads as ``None``.
 * No per-span Python object is built: columns come from ``itemgetter``/``attrgetter`` maps
