@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from annotator.curation.routes import bp as curation_bp
     from annotator.exports.routes import bp as exports_bp
     from annotator.home.routes import bp as home_bp
+    from annotator.imports.routes import bp as imports_bp
     from annotator.modeling.routes import bp as modeling_bp
     from annotator.projects import schema_routes  # noqa: F401  (adds routes to projects_bp)
     from annotator.projects.routes import bp as projects_bp
@@ -155,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(imports_bp)
     app.register_blueprint(stats_bp)
     app.register_blueprint(modeling_bp)
     app.register_blueprint(curation_bp)

@@ -3,8 +3,9 @@
 Conventions
 -----------
 * Rows are ``SpanRecord``-like objects, mappings, or ``(document_id, annotator, start, end,
-  label[, guidelines_version])`` tuples; or ``spans`` is one mapping of columns with those
-  keys (lists or arrays; ``guidelines_version`` optional).
+  label[, guidelines_version])`` tuples (a record with ``fragments`` counts as its fragments);
+  or ``spans`` is one mapping of columns with those keys (lists or arrays;
+  ``guidelines_version`` optional).
 * Names (documents, annotators, labels, versions) get int32 codes (in order of first
   appearance for rows); ``*_names[code]`` is the name. A missing field reads as ``None``.
 * No per-span Python object is built: columns come from ``itemgetter``/``attrgetter`` maps
@@ -94,13 +95,28 @@ def _padded(i: int):
     return lambda r: r[i] if i < len(r) else None
 
 
+def _fragments_as_units(spans: list) -> list:
+    """A discontinuous span (``fragments``, start/end its hull) counts as its fragments: the
+    characters between them are not covered, so coverage measures must not count them."""
+    if not spans or isinstance(spans[0], tuple | list | Mapping):
+        return spans
+    if not any(getattr(s, "fragments", None) for s in spans):
+        return spans
+    out: list = []
+    for s in spans:
+        version = getattr(s, "guidelines_version", None)
+        for a, b in getattr(s, "fragments", None) or ((s.start, s.end),):
+            out.append((s.document_id, s.annotator, a, b, s.label, version))
+    return out
+
+
 def read_spans(spans) -> SpanTable:
     """A ``SpanTable`` of span rows or of a mapping of columns (see the module docstring)."""
     if isinstance(spans, Mapping):
         cols = [spans.get(f) for f in FIELDS]
         n = len(cols[0])
     else:
-        spans = spans if isinstance(spans, list) else list(spans)
+        spans = _fragments_as_units(spans if isinstance(spans, list) else list(spans))
         n = len(spans)
         getters = _getters(spans) if n else [None] * 6
         cols = [None if g is None else map(g, spans) for g in getters]

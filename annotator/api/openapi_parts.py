@@ -42,6 +42,12 @@ SPAN = {
         "start": {"type": "integer"},
         "end": {"type": "integer"},
         "text": {"type": "string"},
+        "fragments": {
+            "type": ["array", "null"],
+            "items": {"type": "array", "items": {"type": "integer"}},
+            "description": "a discontinuous span's [start, end] pieces (start/end: their "
+            "hull); null when contiguous",
+        },
         "attributes": {"type": "object"},
         "note": {"type": "string"},
         "source": {"type": "string"},

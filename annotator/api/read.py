@@ -95,6 +95,7 @@ def list_spans(project_id: int):
             "attributes": s.attributes,
             "note": s.note,
             "id": s.id,
+            "fragments": [list(f) for f in s.fragments] or None,
         }
         for doc in documents
         for s in doc.spans

@@ -155,6 +155,8 @@ REDUCTIONS = {
     "spans_dropped": "span(s) covering only line breaks cannot be shown in brat",
     "spans_trimmed": "span(s) beginning or ending with a line break lost it in brat",
     "links_dropped": "link attribute(s) pointed at a span outside the export and were dropped",
+    "fragments_hulled": "discontinuous span(s) were written as one span from their first to "
+    "their last fragment (this format cannot hold fragments; brat and jsonl keep them)",
 }
 
 
@@ -162,25 +164,59 @@ REDUCTIONS = {
 @click.argument("project")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option(
-    "--format", "fmt", type=click.Choice(["doccano", "labelstudio", "brat", "jsonl"]), required=True
+    "--format",
+    "fmt",
+    type=click.Choice(["doccano", "labelstudio", "brat", "ptc", "jsonl"]),
+    required=True,
+    help="ptc: a SemEval-2020 Task 11 folder (labels file and articles folder).",
 )
 @click.option(
     "--annotator", default=None, help="Annotator name (brat/doccano; default: from the file name)."
 )
-def import_annotations_command(project, files, fmt, annotator):
+@click.option(
+    "--as-gold",
+    is_flag=True,
+    help="Import the file's spans and answers as the project's gold (an adjudicated corpus).",
+)
+@click.option(
+    "--offsets",
+    type=click.Choice(["codepoints", "utf16"]),
+    default="codepoints",
+    show_default=True,
+    help="What the file's offsets count (doccano/labelstudio): utf16 for JavaScript front ends.",
+)
+def import_annotations_command(project, files, fmt, annotator, as_gold, offsets):
     """Import articles WITH annotations from another tool into PROJECT (all or nothing)."""
     from annotator.extensions import db
     from annotator.services.projects.projects import get_project
     from annotator.services.transfer.annotation_import import (
         import_annotations,
-        read_annotation_files,
+        iter_annotation_files,
     )
 
     target = get_project(project)
-    documents = read_annotation_files(fmt, files, annotator=annotator)
-    report = import_annotations(target, documents)
+    began = time.perf_counter()
+    documents = iter_annotation_files(fmt, files, annotator=annotator, offsets=offsets)
+    shown = [0.0]
+
+    def progress(done, _total):  # the files are streamed: spans so far, a few times a second
+        now = time.perf_counter()
+        if now - shown[0] > 0.25:
+            click.echo(f"\rImporting: {done:,} spans ({now - began:.1f} s)", err=True, nl=False)
+            shown[0] = now
+
+    click.echo(f"Reading {len(files)} {fmt} file(s)...", err=True)
+    try:
+        report = import_annotations(target, documents, as_gold=as_gold, progress=progress)
+    finally:
+        if shown[0]:
+            click.echo("", err=True)
     db.session.commit()
-    click.echo(report.summary())
+    seconds = time.perf_counter() - began
+    n = report.spans + report.gold_spans
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"Done in {seconds:.3f} s ({n / max(seconds, 1e-9):,.0f} spans/s).")
 
 
 COMMANDS = [import_command, export_command, import_annotations_command]

@@ -37,21 +37,61 @@ def check_offsets(text: str, start: Any, end: Any, source: str, line: int | None
     if start >= end or start < 0:
         raise FormatError(source, line, f"label offset {start}-{end} is not a valid span")
     if end > len(text):
+        hint = ""
+        if not text.isascii() and end <= utf16_length(text):
+            hint = (
+                f"; it fits the text counted in UTF-16 code units ({utf16_length(text)}): if the "
+                "file counts UTF-16 (a JavaScript front end), import with --offsets utf16"
+            )
         raise FormatError(
-            source, line, f"label offset {start}-{end} is out of range (text has {len(text)} chars)"
+            source,
+            line,
+            f"label offset {start}-{end} is out of range (text has {len(text)} chars){hint}",
         )
 
 
 def check_stated(
-    actual: str, start: int, end: int, stated: str, source: str, line: int | None
+    actual: str,
+    start: int,
+    end: int,
+    stated: str,
+    source: str,
+    line: int | None,
+    text: str | None = None,
 ) -> None:
-    """Raise FormatError if a span's stated text differs from the document's ``actual`` text."""
+    """Raise FormatError if a span's stated text differs from the document's ``actual`` text.
+
+    With the document's ``text``, the message says when the offsets, read as UTF-16 code units,
+    do cover the stated text (the usual cause: a JavaScript front end counted them)."""
     if stated != actual:
+        hint = ""
+        if text is not None and utf16_slice(text, start, end) == stated:
+            hint = (
+                "; read as UTF-16 code units the offsets cover exactly the stated text: "
+                "import with --offsets utf16"
+            )
         raise FormatError(
             source,
             line,
-            f"span {start}-{end} states text {stated[:60]!r} but the document has {actual[:60]!r}",
+            f"span {start}-{end} states text {stated[:60]!r} but the document has "
+            f"{actual[:60]!r}{hint}",
         )
+
+
+def utf16_length(text: str) -> int:
+    """``len(text)`` in UTF-16 code units."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def utf16_slice(text: str, start: int, end: int) -> str | None:
+    """``text`` between UTF-16 unit offsets ``start``/``end`` (None if they split a pair)."""
+    if text.isascii():
+        return text[start:end]
+    units = text.encode("utf-16-le")
+    try:
+        return units[2 * start : 2 * end].decode("utf-16-le")
+    except UnicodeDecodeError:
+        return None
 
 
 def all_spans(doc: DocumentRecord) -> tuple[SpanRecord, ...]:

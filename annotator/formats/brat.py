@@ -1,9 +1,10 @@
 """brat standoff: ``parse_ann``, a writer of ``.txt``/``.ann`` zip entries, a folder/zip reader.
 
 Reading. ``T`` lines (``T1<TAB>Label 201 220<TAB>covered``) become SpanRecords; a discontinuous
-span ``s1 e1;s2 e2`` becomes one record per fragment with ids ``T1``, ``T1#2``, ... (its stated
-text is the fragments joined by one space). A line that does not start with an id and a tab
-continues the previous record's text (covered texts and notes may hold newlines). ``A``/``M``
+span ``s1 e1;s2 e2`` becomes one record whose ``fragments`` are the pieces (in text order,
+touching pieces joined) and whose start/end are their hull (its stated text is the fragments
+joined by one space). A line that does not start with an id and a tab continues the previous
+record's text (covered texts and notes may hold newlines). ``A``/``M``
 lines set attributes (``A1<TAB>Name T1 Value``; without a value the attribute is ``True``);
 ``#`` lines (``#1<TAB>AnnotatorNotes T1<TAB>note``) set notes; ``R`` lines
 (``R1<TAB>speaker Arg1:T2 Arg2:T1``) become link attributes of Arg1 (``{"speaker": "T1"}``);
@@ -172,10 +173,27 @@ def parse_ann(
         note = "\n".join(note_of.get(rid, ()))
         if join_line_breaks and text is not None:  # split only by line breaks: one span
             frags, covered = _rejoin(frags, covered, text)
-        for k, ((s, e), part) in enumerate(zip(frags, covered, strict=True)):
-            sid = rid if k == 0 else f"{rid}#{k + 1}"
-            out.append(SpanRecord(document_id, annotator, label, s, e, part, dict(extra[rid]),
-                                  note, None, sid))  # fmt: skip
+        if len(frags) > 1:  # brat allows any order; pieces that touch or overlap are one
+            frags = _ordered(frags)
+        start, end = frags[0][0], frags[-1][1]
+        if len(frags) == 1:
+            covered_text = text[start:end] if text is not None else "".join(covered)
+            parts = ()
+        else:  # discontinuous: one span, its hull start..end, with its fragments
+            covered_text = text[start:end] if text is not None else " ".join(covered)
+            parts = tuple(frags)
+        out.append(SpanRecord(document_id, annotator, label, start, end, covered_text,
+                              dict(extra[rid]), note, None, rid, parts))  # fmt: skip
+    return out
+
+
+def _ordered(frags: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(frags):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
     return out
 
 

@@ -35,7 +35,7 @@ from annotator.formats._common import (
 )
 from annotator.formats._links import Schema, count, plain_attributes, split_links
 from annotator.formats.errors import FormatError
-from annotator.formats.jsonl import iter_json_lines
+from annotator.formats.jsonl import iter_json_lines, numbered_lines
 from annotator.formats.ziputil import read_zip
 from annotator.records import DocumentRecord, LabelRecord, SpanRecord
 
@@ -133,7 +133,9 @@ def write_doccano_relations(documents: Iterable[DocumentRecord], **options: Any)
 
 
 def _spans(obj: dict, doc_id: str, text: str, who: str, source: str, line: int, utf16: bool):
-    out = []
+    """The line's spans; entity ids become span ids and each relation a link attribute of its
+    ``from_id`` span (``{type: to_id}``), for the import to map onto the project's schema."""
+    ids: list[str | None] = []
     if "entities" in obj:
         items = obj["entities"]
         if not isinstance(items, list):
@@ -143,12 +145,18 @@ def _spans(obj: dict, doc_id: str, text: str, who: str, source: str, line: int, 
             if not isinstance(e, dict) or not {"start_offset", "end_offset", "label"} <= set(e):
                 raise FormatError(source, line, "an entity needs start_offset, end_offset, label")
             triples.append([e["start_offset"], e["end_offset"], e["label"]])
+            eid = e.get("id")
+            if eid is not None and (isinstance(eid, bool) or not isinstance(eid, int | str)):
+                raise FormatError(source, line, f"entity id {str(eid)[:40]} is not a number")
+            ids.append(None if eid is None else str(eid))
     else:
         triples = obj.get("label", obj.get("labels", []))
         if not isinstance(triples, list):
             raise FormatError(source, line, "label must be a list of [start, end, label]")
+        ids = [None] * len(triples)
     table = utf16_to_cp(text) if utf16 else None
-    for t in triples:
+    out = []
+    for t, eid in zip(triples, ids, strict=True):
         if not isinstance(t, list) or len(t) != 3:
             raise FormatError(source, line, f"label {str(t)[:40]} is not [start, end, label]")
         start, end, label = t
@@ -157,8 +165,28 @@ def _spans(obj: dict, doc_id: str, text: str, who: str, source: str, line: int, 
         if not isinstance(label, str) or not label:
             raise FormatError(source, line, f"label name {label!r} is not a string")
         check_offsets(text, start, end, source, line)
-        out.append(SpanRecord(doc_id, who, label, start, end, text[start:end]))
+        out.append(SpanRecord(doc_id, who, label, start, end, text[start:end], id=eid))
+    _relations(obj.get("relations", []), out, source, line)
     return out
+
+
+def _relations(relations: Any, spans: list[SpanRecord], source: str, line: int) -> None:
+    if not isinstance(relations, list):
+        raise FormatError(source, line, "relations must be a list")
+    by_id = {s.id: s for s in spans if s.id is not None}
+    for r in relations:
+        if not isinstance(r, dict) or not {"from_id", "to_id", "type"} <= set(r):
+            raise FormatError(source, line, "a relation needs from_id, to_id and type")
+        src, dst, kind = str(r["from_id"]), str(r["to_id"]), r["type"]
+        if not isinstance(kind, str) or not kind:
+            raise FormatError(source, line, f"relation type {kind!r} is not a string")
+        if src not in by_id or dst not in by_id:
+            raise FormatError(source, line, f"relation {src}->{dst} names an unknown entity")
+        if kind in by_id[src].attributes:
+            raise FormatError(
+                source, line, f"entity {src} has two {kind!r} relations; a link holds one"
+            )
+        by_id[src].attributes[kind] = dst
 
 
 def parse_doccano(
@@ -169,8 +197,18 @@ def parse_doccano(
     utf16: bool = False,
 ) -> list[DocumentRecord]:
     """Parse one doccano JSONL file; every span is credited to ``annotator``."""
-    docs = []
-    for lineno, obj in iter_json_lines(data, source):
+    return list(_records(iter_json_lines(data, source), annotator, source, utf16))
+
+
+def iter_doccano(
+    path: str, *, annotator: str = "doccano", utf16: bool = False
+) -> Iterator[DocumentRecord]:
+    """One doccano JSONL file (not a zip) as a stream of records, a line at a time."""
+    return _records(numbered_lines(path), annotator, path, utf16)
+
+
+def _records(lines, annotator: str, source: str, utf16: bool) -> Iterator[DocumentRecord]:
+    for lineno, obj in lines:
         if not isinstance(obj, dict):
             raise FormatError(source, lineno, "each line must be a JSON object")
         text = obj.get("text", obj.get("data"))
@@ -185,8 +223,7 @@ def parse_doccano(
         meta = {k: v for k, v in obj.items() if k not in _RESERVED and k not in fields}
         if isinstance(obj.get("meta"), dict):
             meta.update(obj["meta"])
-        docs.append(DocumentRecord(doc_id, text, meta=meta, spans=raw, gold=gold, **fields))
-    return docs
+        yield DocumentRecord(doc_id, text, meta=meta, spans=raw, gold=gold, **fields)
 
 
 def merge_documents(files: Iterable[list[DocumentRecord]]) -> list[DocumentRecord]:
@@ -244,16 +281,18 @@ def merge_documents(files: Iterable[list[DocumentRecord]]) -> list[DocumentRecor
     return out
 
 
-def read_doccano(source: Source, *, annotator: str | None = None) -> list[DocumentRecord]:
+def read_doccano(
+    source: Source, *, annotator: str | None = None, utf16: bool = False
+) -> list[DocumentRecord]:
     """Read a doccano ``.jsonl`` (annotator: given or ``doccano``) or a zip of
     ``<annotator>.jsonl`` files (annotator from each file name), merging articles by id.
-    ``source`` is a path, bytes or a binary file."""
+    ``source`` is a path, bytes or a binary file; ``utf16`` reads offsets as UTF-16 units."""
     data, name = load_bytes(source, "data.jsonl")
     if not data.startswith(b"PK") and not name.endswith(".zip"):
-        return parse_doccano(data, annotator=annotator or "doccano", source=name)
+        return parse_doccano(data, annotator=annotator or "doccano", source=name, utf16=utf16)
     files = read_zip(data)
     parsed = [
-        parse_doccano(content, annotator=annotator or Path(member).stem, source=member)
+        parse_doccano(content, annotator=annotator or Path(member).stem, source=member, utf16=utf16)
         for member, content in files.items()
         if member.endswith(".jsonl")
     ]

@@ -7,7 +7,8 @@ with ``soft_labels=True``, ``soft_labels = {"annotators": n, "labels": {label: [
 fraction], ...]}}``: for each label, runs of characters with the fraction of the document's ``n``
 annotators (those who finished the article and anyone with spans or answers; gold excluded)
 whose spans cover them.
-A span is ``{id?, annotator, label, start, end, text, attributes?, note?, guidelines_version?}``
+A span is ``{id?, annotator, label, start, end, text, attributes?, note?, guidelines_version?,
+fragments?}`` (``fragments``: a discontinuous span's ``[start, end]`` pieces, start/end their hull)
 (keys with empty values are left out). Lines are ASCII-only JSON (other characters escaped),
 exactly as ``json.dumps(document_dict(doc), separators=(",", ":"))`` writes them.
 The reader is strict: unknown keys are errors.
@@ -20,7 +21,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from annotator.formats import _asciijson
-from annotator.formats._common import Source, check_offsets, check_stated, decode, load_bytes
+from annotator.formats._common import (
+    Source,
+    check_offsets,
+    check_stated,
+    decode,
+    is_int,
+    load_bytes,
+)
 from annotator.formats.errors import FormatError
 from annotator.records import AnswerRecord, DocumentRecord, SpanRecord, annotators_of
 
@@ -31,6 +39,7 @@ _DOC_KEYS = ("id", "title", "outlet", "author", "url", "published", "meta", "tex
 _SPAN_KEYS = {
     *("id", "annotator", "label", "start", "end", "text", "attributes", "note"),
     "guidelines_version",
+    "fragments",
 }
 _LINE_KEYS = set(_DOC_KEYS) | {"spans", "answers", "gold", "soft_labels"}
 
@@ -47,6 +56,8 @@ def span_dict(s: SpanRecord, text: str) -> dict[str, Any]:
         d["note"] = s.note
     if s.guidelines_version is not None:
         d["guidelines_version"] = s.guidelines_version
+    if s.fragments:
+        d["fragments"] = [list(f) for f in s.fragments]
     return d
 
 
@@ -191,6 +202,8 @@ def _span_objs(spans: Iterable[SpanRecord], text: str, texts: _asciijson.Texts) 
             d["note"] = string(s.note)
         if s.guidelines_version is not None:
             d["guidelines_version"] = s.guidelines_version
+        if s.fragments:
+            d["fragments"] = [list(f) for f in s.fragments]
         append(d)
     return out
 
@@ -213,7 +226,7 @@ def _span(obj: Any, doc_id: str, text: str, source: str, line: int) -> SpanRecor
     if "text" in obj:
         if not isinstance(obj["text"], str):
             raise _err(source, line, "span text must be a string")
-        check_stated(text[start:end], start, end, obj["text"], source, line)
+        check_stated(text[start:end], start, end, obj["text"], source, line, text)
     attrs = obj.get("attributes", {})
     note = obj.get("note", "")
     version = obj.get("guidelines_version")
@@ -224,6 +237,7 @@ def _span(obj: Any, doc_id: str, text: str, source: str, line: int) -> SpanRecor
         raise _err(source, line, "guidelines_version must be an integer")
     if sid is not None and not isinstance(sid, str):
         raise _err(source, line, "span id must be a string")
+    fragments = _fragments(obj.get("fragments"), start, end, source, line)
     return SpanRecord(
         doc_id,
         obj["annotator"],
@@ -235,7 +249,33 @@ def _span(obj: Any, doc_id: str, text: str, source: str, line: int) -> SpanRecor
         note,
         version,
         sid,
+        fragments,
     )
+
+
+def _fragments(value: Any, start: int, end: int, source: str, line: int):
+    """A discontinuous span's ``[[s, e], ...]``: ordered, disjoint, their hull start..end."""
+    if value is None:
+        return ()
+    ok = isinstance(value, list) and len(value) >= 2
+    pairs = []
+    for f in value if ok else ():
+        if not (isinstance(f, list) and len(f) == 2 and all(is_int(x) for x in f)):
+            ok = False
+            break
+        pairs.append((f[0], f[1]))
+    ok = (
+        ok
+        and all(a < b for a, b in pairs)
+        and all(p[1] < q[0] for p, q in zip(pairs, pairs[1:], strict=False))
+    )
+    if not ok or pairs[0][0] != start or pairs[-1][1] != end:
+        raise _err(
+            source,
+            line,
+            f"span fragments must be two or more ordered [start, end] pairs spanning {start}-{end}",
+        )
+    return tuple(pairs)
 
 
 def parse_line(obj: Any, source: str, line: int) -> DocumentRecord:
@@ -303,6 +343,33 @@ def parse_jsonl(data: str | bytes, *, source: str = "data.jsonl") -> list[Docume
             raise FormatError(source, None, f"duplicate document id {doc.id!r}")
         seen.add(doc.id)
     return docs
+
+
+def iter_jsonl(path: str) -> Iterator[DocumentRecord]:
+    """``read_jsonl`` of a file as a stream of records, a line at a time."""
+    seen: set[str] = set()
+    for lineno, obj in numbered_lines(path):
+        doc = parse_line(obj, path, lineno)
+        if doc.id in seen:
+            raise FormatError(path, lineno, f"duplicate document id {doc.id!r}")
+        seen.add(doc.id)
+        yield doc
+
+
+def numbered_lines(path: str) -> Iterator[tuple[int, Any]]:
+    """``(line number, decoded object)`` for each non-blank line of a file, a line at a time."""
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            text = decode(raw, f"{path}:{lineno}")
+            try:
+                yield lineno, json.loads(text)
+            except (ValueError, RecursionError) as exc:
+                msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:80]
+                raise FormatError(path, lineno, f"invalid JSON ({msg})") from None
 
 
 def read_jsonl(source: Source) -> list[DocumentRecord]:

@@ -12,7 +12,8 @@ with the same region id, ``from_name`` the attribute name: ``choices`` for choic
 (``value.text = [v]``); each link is a ``relation`` result ``{"from_id", "to_id", "type":
 "relation", "direction": "right", "labels": [attribute name]}``. ``labeling_config`` gives the
 labelling config XML for the project's labels (the bundle ships it as ``label_config.xml``).
-The reader also takes ``completed_by`` (a name, e-mail, id or user object).
+The reader also takes ``completed_by`` (a name, e-mail, id or user object); an annotation with
+``ground_truth: true`` is read as gold, whoever completed it.
 
 Offsets are code points. Some Label Studio versions count UTF-16 units instead (emoji count
 twice; HumanSignal/label-studio#1347): read those with ``utf16=True``. Stated texts are always
@@ -213,6 +214,8 @@ def _parse_task(task: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
         ann_meta = ann.get("meta") if isinstance(ann.get("meta"), dict) else {}
         named = ann_meta.get("annotator")
         who = named if isinstance(named, str) and named else _who(ann.get("completed_by"), where)
+        if ann.get("ground_truth") is True:  # Label Studio's mark for the reference annotation
+            who = GOLD
         regions: dict[str, dict[str, Any]] = {}
         extras: list[dict[str, Any]] = []
         relations: list[dict[str, Any]] = []
@@ -239,12 +242,17 @@ def _parse_task(task: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
                 value = value == "true"
             target["attrs"][str(r.get("from_name", ""))] = value
         for r in relations:  # a link: the attribute named by the relation's label
-            src, dst, names = str(r.get("from_id")), str(r.get("to_id")), r.get("labels") or []
+            src, dst, names = str(r.get("from_id")), str(r.get("to_id")), r.get("labels")
+            if r.get("direction") == "left":
+                src, dst = dst, src
             if src not in regions or dst not in regions:
                 raise FormatError(where, None, f"relation {src}->{dst} names an unknown region")
-            if not isinstance(names, list) or len(names) != 1 or not isinstance(names[0], str):
-                raise FormatError(where, None, f"relation {src}->{dst} needs one label")
-            regions[src]["attrs"][names[0]] = dst
+            if names in (None, []):
+                names = ["relation"]  # unlabelled (no <Relation> values): mapped by label pair
+            if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+                raise FormatError(where, None, f"relation {src}->{dst} labels must be strings")
+            for name in names:
+                regions[src]["attrs"][name] = dst
         for rid, reg in regions.items():
             for k, r in enumerate(reg["r"]):
                 spans.extend(
@@ -277,7 +285,7 @@ def _region(r, rid, attrs, doc_id, who, text, table, where) -> list[SpanRecord]:
     if "text" in v:
         if not isinstance(v["text"], str):
             raise FormatError(where, None, "region text must be a string")
-        check_stated(text[start:end], start, end, v["text"], where, None)
+        check_stated(text[start:end], start, end, v["text"], where, None, None if table else text)
     labels = v.get("labels")
     if not isinstance(labels, list) or not labels:
         raise FormatError(where, None, f"region {rid} has no labels")
@@ -314,7 +322,68 @@ def parse_labelstudio(
         tasks = [tasks]
     if not isinstance(tasks, list):
         raise FormatError(source, None, "expected a JSON array of tasks")
-    return [_parse_task(t, n, source, utf16) for n, t in enumerate(tasks, 1)]
+    out = []
+    for n, t in enumerate(tasks, 1):
+        if isinstance(t, dict) and "data" not in t and "annotations" not in t and "text" in t:
+            out.append(_parse_min_task(t, n, source, utf16))  # a JSON_MIN export
+        else:
+            out.append(_parse_task(t, n, source, utf16))
+    return out
+
+
+_MIN_KEYS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"}
+
+
+def _parse_min_task(task: dict, n: int, source: str, utf16: bool) -> DocumentRecord:
+    """A JSON_MIN record: the task's data fields at the top level, each control's results under
+    its ``from_name`` (a ``Labels`` control: ``[{"start", "end", "text", "labels"}, ...]``;
+    per-region ``Choices``/``TextArea`` results matched to their region by offsets), and
+    ``annotator`` (the user's e-mail or id). JSON_MIN carries no relations."""
+    where = f"{source}[task {n}]"
+    text = task["text"]
+    if not isinstance(text, str):
+        raise FormatError(where, None, "text must be a string")
+    doc_id = task.get("doc_id", task.get("id", n))
+    if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
+        raise FormatError(where, None, "task id must be a string or integer")
+    doc_id = str(doc_id)
+    who = _who(task.get("annotator"), where) if "annotator" in task else "labelstudio"
+    table = utf16_to_cp(text) if utf16 else None
+    regions: list[dict] = []
+    per_region: list[tuple[str, dict]] = []
+    fields = {}
+    meta = {}
+    for key, value in task.items():
+        if key in _MIN_KEYS or key in ("text", "doc_id"):
+            continue
+        items = value if isinstance(value, list) else [value] if isinstance(value, dict) else None
+        if items and all(isinstance(v, dict) and "start" in v and "end" in v for v in items):
+            for v in items:
+                if "labels" in v:
+                    regions.append(v)
+                else:
+                    per_region.append((key, v))
+        elif key in _META and isinstance(value, str):
+            fields[key] = value
+        else:
+            meta[key] = value
+    attrs_at: dict[tuple, dict[str, Any]] = {}
+    for name, v in per_region:
+        values = v.get("choices", v.get("text"))
+        values = values if isinstance(values, list) else [values]
+        if len(values) != 1 or not isinstance(values[0], str):
+            raise FormatError(where, None, f"attribute {name} needs one value")
+        value: Any = values[0]
+        if "choices" in v and value in ("true", "false"):
+            value = value == "true"
+        attrs_at.setdefault((v["start"], v["end"]), {})[name] = value
+    spans: list[SpanRecord] = []
+    for k, v in enumerate(regions):
+        r = {"value": v}
+        attrs = attrs_at.get((v.get("start"), v.get("end")), {})
+        spans.extend(_region(r, f"r{k}", attrs, doc_id, who, text, table, where))
+    raw, gold = split_gold(spans)
+    return DocumentRecord(doc_id, text, meta=meta, spans=raw, gold=gold, **fields)
 
 
 def read_labelstudio(source: Source, *, utf16: bool = False) -> list[DocumentRecord]:

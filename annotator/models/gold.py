@@ -41,6 +41,9 @@ class GoldSpan(db.Model):
     text: Mapped[str] = mapped_column(Text)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     provenance: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A discontinuous span (brat ``T1 Cue 10 15;20 25``): its fragments ``[[s, e], ...]``;
+    # start/end are their hull. NULL for a contiguous span.
+    fragments: Mapped[list[list[int]] | None] = mapped_column(JSON(none_as_null=True))
     # Split votes auto-merge left open: attribute -> annotator -> their value (None: none).
     disputes: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     # The supporting annotators' notes on their spans: annotator -> note.

@@ -40,6 +40,9 @@ class Span(db.Model):
     text: Mapped[str] = mapped_column(Text)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
+    # A discontinuous span (brat ``T1 Cue 10 15;20 25``): its fragments ``[[s, e], ...]``;
+    # start/end are their hull. NULL for a contiguous span.
+    fragments: Mapped[list[list[int]] | None] = mapped_column(JSON(none_as_null=True))
     guidelines_version: Mapped[int] = mapped_column(Integer, default=1)
     source: Mapped[str] = mapped_column(String(16), default="manual")
     client_key: Mapped[str | None] = mapped_column(String(64))

@@ -183,6 +183,7 @@ class _BatchQueries:
                 GoldSpan.attributes,
                 GoldSpan.id,
                 GoldSpan.notes,
+                GoldSpan.fragments,
             )
             .where(in_batch(GoldSpan.document_id))
             .order_by(GoldSpan.document_id, GoldSpan.start, GoldSpan.end, GoldSpan.id)

@@ -3,6 +3,7 @@ attributes rewritten from database ids to those ids."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from itertools import groupby
 from operator import attrgetter, itemgetter
@@ -32,6 +33,7 @@ def span_query(in_batch, wanted_users, wanted_labels, done_only):
             Span.note,
             Span.guidelines_version,
             Span.id,
+            cast(Span.fragments, Text),  # NULL (None) for a contiguous span
         )
         .where(in_batch(Span.document_id))
         .order_by(Span.document_id, Span.user_id, Span.id)
@@ -76,8 +78,9 @@ def span_records(
             note or "",
             version,
             span_id,  # the database id until renumbered below
+            _fragments(frags),
         )
-        for _, user, label, start, end, attrs, note, version, span_id in rows
+        for _, user, label, start, end, attrs, note, version, span_id, frags in rows
     ]
     records.sort(key=_ORDER)
     local = _LOCAL_IDS if len(records) < len(_LOCAL_IDS) else _local_ids(len(records) + 1)
@@ -90,6 +93,15 @@ def span_records(
         by_db_id[record.id] = record.id = local[n]
     _relink(records, links, by_db_id)
     return records
+
+
+def _fragments(value) -> tuple[tuple[int, int], ...]:
+    """A discontinuous span's fragments from their stored JSON (text or decoded)."""
+    if value is None or value == "null":
+        return ()
+    if isinstance(value, str):
+        value = json.loads(value)
+    return tuple((int(a), int(b)) for a, b in value) if value else ()
 
 
 def _local_ids(n: int) -> list[str]:
@@ -123,7 +135,7 @@ def gold_records(query, params, external, labels, links) -> dict[int, list[SpanR
     out: dict[int, list[SpanRecord]] = defaultdict(list)
     local: dict[int, dict[int, str]] = defaultdict(dict)
     rows = db.session.connection().execute(query, params)
-    for doc, label, start, end, text, attrs, gold_id, notes in rows:
+    for doc, label, start, end, text, attrs, gold_id, notes, frags in rows:
         n = len(out[doc]) + 1
         local[doc][gold_id] = f"G{n}"
         out[doc].append(
@@ -137,6 +149,7 @@ def gold_records(query, params, external, labels, links) -> dict[int, list[SpanR
                 dict(attrs or {}),
                 gold_note(notes),
                 id=f"G{n}",
+                fragments=_fragments(frags),
             )
         )
     if links:
@@ -149,4 +162,6 @@ def gold_note(notes) -> str:
     """The supporting annotators' notes on a gold span as one note, a ``who: note`` line each."""
     if not notes:
         return ""
+    if set(notes) == {"gold"}:  # a note imported with gold from a file: kept as it was
+        return notes["gold"]
     return "\n".join(f"{who}: {note}" for who, note in sorted(notes.items()))

@@ -78,6 +78,7 @@ EXPECTED: dict[str, Route] = {
     P: Route("GET", project_page()),
     P + "/settings": Route("GET", lead_page()),
     P + "/import": Route("GET", lead_page()),
+    P + "/import-annotations": Route("GET", lead_page()),
     P + "/assign": Route("POST", lead_page(302)),
     P + "/documents": Route("GET", lead_page()),
     P + "/labels": Route("GET", lead_page()),

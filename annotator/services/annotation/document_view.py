@@ -36,6 +36,7 @@ def _statements() -> dict:
         Span.version,
         Span.guidelines_version,
         Span.user_id,
+        Span.fragments,
     )
     order = (Span.start, Span.end, Span.id)
     document = Span.document_id == bindparam("document_id")

@@ -41,6 +41,7 @@ SPAN_FIELDS = (  # what spans.span_dict reads, less the label's name
     "source",
     "version",
     "guidelines_version",
+    "fragments",
 )
 
 
@@ -129,7 +130,7 @@ def create_span(user: User, context: DocumentContext, data: dict) -> dict:
         statements["insert_span"], {**values, "created_at": now, "updated_at": now}
     )
     span_id = result.inserted_primary_key[0]
-    span = span_dict(SimpleNamespace(**values, id=span_id), label["name"])
+    span = span_dict(SimpleNamespace(**values, id=span_id, fragments=None), label["name"])
     audit(span_id, context.id, user.id, "create", None, span)
     if context.status == "todo":
         connection.execute(

@@ -33,6 +33,9 @@ def span_dict(span: Span, label_name: str | None = None) -> dict[str, Any]:
         "start": span.start,
         "end": span.end,
         "text": span.text,
+        "fragments": getattr(
+            span, "fragments", None
+        ),  # a discontinuous span's pieces (start/end: the hull)
         "attributes": span.attributes or {},
         "note": span.note or "",
         "source": span.source,
@@ -115,6 +118,8 @@ def update_span(user: User, span_id: int, data: dict) -> Span:
         version=Span.version + 1,
         updated_at=utcnow(),
     )
+    if span.fragments and (start, end) != (span.start, span.end):
+        values["fragments"] = None  # re-drawn on the page: now one contiguous span
     result = db.session.execute(
         update(Span)
         .where(Span.id == span.id, Span.version == version)

@@ -42,6 +42,9 @@ def gold_dict(gold: GoldSpan, label_name: str | None = None) -> dict[str, Any]:
         "start": gold.start,
         "end": gold.end,
         "text": gold.text,
+        "fragments": getattr(
+            gold, "fragments", None
+        ),  # a discontinuous span's pieces (start/end: the hull)
         "attributes": gold.attributes or {},
         "provenance": list(gold.provenance or []),
         # split votes auto-merge left open (attribute -> annotator -> value), until a curator

@@ -72,8 +72,12 @@ def run_merge(
         reasons.update(u.reason for u in result.unmerged)
         _store_unmerged(doc_id, result)
         gold_ids = {(names[g.label_id], g.start, g.end): g.id for g in existing}
+        pieces: dict[tuple, set] = defaultdict(set)  # a discontinuous span's fragments
+        for s in record.spans:
+            pieces[(s.label, s.start, s.end)].add(s.fragments)
         created = []
         for cand in result.spans:
+            shared = pieces.get((cand.label, cand.start, cand.end), set())
             gold = GoldSpan(
                 document_id=doc_id,
                 label_id=labels[cand.label].id,
@@ -84,6 +88,10 @@ def run_merge(
                 disputes=cand.disputes or None,
                 notes=cand.notes or None,
                 provenance=cand.provenance,
+                # the supporters' fragments when they all drew the same ones (else the hull)
+                fragments=[list(f) for f in next(iter(shared))] or None
+                if len(shared) == 1
+                else None,
                 source="auto",
                 adjudicated_by=user.id if user else None,
                 version=1,

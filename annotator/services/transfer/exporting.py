@@ -95,7 +95,9 @@ def documents(project: Project, request: ExportRequest, tally: Tally | None = No
         docs = filter_labels(docs, request.labels)
     if request.annotators and request.content != "majority":
         docs = filter_annotators(docs, request.annotators)
-    return docs if tally is None else _counted(docs, tally)
+    if tally is None:
+        return docs
+    return _counted(docs, tally, request.format not in KEEPS_FRAGMENTS)
 
 
 def _with_story_and_leaning(project: Project, docs: Iterator[DocumentRecord]):
@@ -111,14 +113,28 @@ def _with_story_and_leaning(project: Project, docs: Iterator[DocumentRecord]):
         yield dataclasses.replace(doc, meta={**doc.meta, **more}) if more else doc
 
 
-def _counted(docs: Iterator[DocumentRecord], tally: Tally) -> Iterator[DocumentRecord]:
+# Formats that write a discontinuous span as its fragments; the others write its hull
+# (start..end) and the export report counts each such span (``fragments_hulled``).
+KEEPS_FRAGMENTS = frozenset({"brat", "jsonl"})
+
+
+def _counted(
+    docs: Iterator[DocumentRecord], tally: Tally, hulls: bool = False
+) -> Iterator[DocumentRecord]:
     for doc in docs:
         tally.documents += 1
         tally.spans += len(doc.spans) + len(doc.gold)
+        hulled = 0
         for s in doc.spans:
             tally.labels[s.label] += 1
+            hulled += bool(s.fragments)
         for s in doc.gold:
             tally.labels[s.label] += 1
+            hulled += bool(s.fragments)
+        if hulls and hulled:
+            tally.reductions["fragments_hulled"] = (
+                tally.reductions.get("fragments_hulled", 0) + hulled
+            )
         yield doc
 
 

@@ -22,19 +22,26 @@ def test_parse_ann_all_line_kinds():
     spans = parse_ann(ann, document_id="d", annotator="ann1", text=TEXT)
     assert [(s.id, s.label, s.start, s.end, s.text) for s in spans] == [
         ("T1", "Claim", 0, 7, "Leaders"),
-        ("T2", "Quote", 8, 9, "🤝"),
-        ("T2#2", "Quote", 14, 16, "“h"),
+        ("T2", "Quote", 8, 16, "🤝 met “h"),  # discontinuous: one span, its hull
         ("T3", "X", 17, 23, "re”\nan"),
     ]
+    assert spans[1].fragments == ((8, 9), (14, 16)) and spans[0].fragments == ()
     assert spans[0].attributes == {"Strong": True, "Link": "T2"}  # R1: a link from T1 to T2
     assert spans[0].note == "first line\nsecond line"
-    assert spans[1].attributes == spans[2].attributes == {"Kind": "direct"}
+    assert spans[1].attributes == {"Kind": "direct"}
     assert {s.annotator for s in spans} == {"ann1"} and {s.document_id for s in spans} == {"d"}
 
 
 def test_parse_ann_without_text_uses_stated_text():
     spans = parse_ann("T1\tQ 8 9;14 16\t🤝 “h\n", document_id="d", annotator="a")
-    assert [s.text for s in spans] == ["🤝", "“h"]
+    assert [(s.text, s.fragments) for s in spans] == [("🤝 “h", ((8, 9), (14, 16)))]
+
+
+def test_parse_ann_orders_fragments():
+    spans = parse_ann("T1\tQ 14 16;8 9\t“h 🤝\nT2\tQ 0 4;4 7\tLead ers\n", document_id="d",
+                      annotator="a", text=TEXT)  # fmt: skip
+    assert spans[0].fragments == ((8, 9), (14, 16)) and (spans[0].start, spans[0].end) == (8, 16)
+    assert spans[1].fragments == () and spans[1].text == "Leaders"  # touching pieces: one
 
 
 def test_parse_ann_tolerates_crlf():
