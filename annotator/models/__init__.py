@@ -1,9 +1,11 @@
 """Typed SQLAlchemy models, one module per area. Keep them thin: logic lives in services/."""
 
+from annotator.models import write_stamp
 from annotator.models.documents import Assignment, Document, DocumentAnswer
 from annotator.models.gold import DocumentCuration, GoldAnswer, GoldEvent, GoldSpan
 from annotator.models.outlets import Outlet
 from annotator.models.projects import DocumentQuestion, Label, Membership, Project
+from annotator.models.report_cache import ReportCache
 from annotator.models.spans import Span, SpanEvent
 from annotator.models.training import ModelRun
 from annotator.models.users import ApiToken, User
@@ -23,7 +25,10 @@ __all__ = [
     "ModelRun",
     "Outlet",
     "Project",
+    "ReportCache",
     "Span",
     "SpanEvent",
     "User",
 ]
+
+write_stamp.listen(Project.metadata)

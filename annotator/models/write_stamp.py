@@ -1,0 +1,115 @@
+"""The project's write stamp: ``project.write_stamp`` changes with every committed write to the
+project's data, whoever makes it (ORM, Core statements, the CLI, raw SQL), because database
+triggers keep it - not application code that every new write path would have to remember.
+
+Tables whose rows belong to one project (directly by ``project_id`` or through
+``document_id``) carry the triggers; audit logs (``span_event``, ``gold_event``) change only
+with the rows they record. A new table of project data must be added to ``TABLES``.
+
+- SQLite: one ``AFTER INSERT/UPDATE/DELETE`` trigger per table and operation adds one to the
+  stamp (SQLite has one writer at a time, so updating the project row costs no waiting).
+- PostgreSQL: a deferred constraint trigger runs at commit and adds one once per project and
+  transaction (a transaction-local setting remembers it), so the project row is locked only
+  while the writing transaction commits, not for its whole length (an import of 160,000 spans
+  does not hold up annotators' saves in the same project).
+
+Readers (``services/report_cache``) read the stamp before the data, so a report stored under a
+stamp never holds data older than that stamp.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, text
+
+# table -> how a row names its project: "project" (a project_id column) or "document"
+TABLES = {
+    "document": "project",
+    "assignment": "project",
+    "membership": "project",
+    "label": "project",
+    "document_question": "project",
+    "outlet": "project",
+    "model_run": "project",
+    "span": "document",
+    "document_answer": "document",
+    "gold_span": "document",
+    "gold_answer": "document",
+    "document_curation": "document",
+}
+FUNCTION = "annotator_bump_write_stamp"
+
+
+def _project_of(row: str, via: str) -> str:
+    if via == "project":
+        return f"{row}.project_id"
+    return f"(SELECT project_id FROM document WHERE id = {row}.document_id)"
+
+
+def sqlite_statements() -> list[str]:
+    out = []
+    for table, via in TABLES.items():
+        for op, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+            targets = ", ".join(_project_of(r, via) for r in rows)
+            out.append(
+                f"CREATE TRIGGER IF NOT EXISTS write_stamp_{table}_{op.lower()} "
+                f"AFTER {op} ON {table} FOR EACH ROW BEGIN "
+                f"UPDATE project SET write_stamp = write_stamp + 1 WHERE id IN ({targets}); END"
+            )
+    return out
+
+
+POSTGRESQL_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  pid bigint;
+  rec record;
+BEGIN
+  IF TG_OP = 'DELETE' THEN rec := OLD; ELSE rec := NEW; END IF;
+  IF TG_ARGV[0] = 'project' THEN
+    pid := rec.project_id;
+  ELSE
+    SELECT d.project_id INTO pid FROM document d WHERE d.id = rec.document_id;
+  END IF;
+  IF pid IS NOT NULL
+     AND current_setting('annotator.stamped_' || pid, true) IS DISTINCT FROM '1' THEN
+    PERFORM set_config('annotator.stamped_' || pid, '1', true);
+    UPDATE project SET write_stamp = write_stamp + 1 WHERE id = pid;
+  END IF;
+  RETURN NULL;
+END $$
+"""
+
+
+def postgresql_statements() -> list[str]:
+    out = [POSTGRESQL_FUNCTION]
+    for table, via in TABLES.items():
+        name = f"write_stamp_{table}"
+        out.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        out.append(
+            f"CREATE CONSTRAINT TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {FUNCTION}('{via}')"
+        )
+    return out
+
+
+def statements(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return sqlite_statements()
+    if dialect == "postgresql":
+        return postgresql_statements()
+    raise RuntimeError(f"no write-stamp triggers for the {dialect} dialect")
+
+
+def install(connection) -> None:
+    """Create (or re-create) the triggers; idempotent. ``upgrade_database`` runs it after the
+    migrations too, because SQLite loses a table's triggers when a batch migration rebuilds it."""
+    for statement in statements(connection.dialect.name):
+        connection.execute(text(statement))
+
+
+def listen(metadata) -> None:
+    """Install the triggers whenever ``metadata.create_all`` creates the tables (tests)."""
+
+    @event.listens_for(metadata, "after_create")
+    def _after_create(target, connection, **kw):
+        install(connection)
