@@ -9,6 +9,7 @@ from annotator.models.report_cache import ReportCache
 from annotator.models.spans import Span, SpanEvent
 from annotator.models.training import ModelRun
 from annotator.models.users import ApiToken, User
+from annotator.models.write_stamp import ProjectWrite
 
 __all__ = [
     "ApiToken",
@@ -25,6 +26,7 @@ __all__ = [
     "ModelRun",
     "Outlet",
     "Project",
+    "ProjectWrite",
     "ReportCache",
     "Span",
     "SpanEvent",

@@ -8,10 +8,13 @@ with the rows they record. A new table of project data must be added to ``TABLES
 
 - SQLite: one ``AFTER INSERT/UPDATE/DELETE`` trigger per table and operation adds one to the
   stamp (SQLite has one writer at a time, so updating the project row costs no waiting).
-- PostgreSQL: a deferred constraint trigger runs at commit and adds one once per project and
-  transaction (a transaction-local setting remembers it), so the project row is locked only
-  while the writing transaction commits, not for its whole length (an import of 160,000 spans
-  does not hold up annotators' saves in the same project).
+- PostgreSQL: writers never update the project row (that would queue every save of a project
+  behind the others, and behind a running import, on its row lock). A row trigger appends one
+  row to ``project_write`` once per project and transaction (a transaction-local setting
+  remembers it); appends never wait for each other. The stamp is ``project.write_stamp`` plus
+  the project's ``project_write`` rows, read in one statement (one snapshot), so it grows with
+  every committed writing transaction. ``compact`` folds the rows into ``write_stamp`` in one
+  transaction, which leaves the sum unchanged.
 
 Readers (``services/report_cache``) read the stamp before the data, so a report stored under a
 stamp never holds data older than that stamp.
@@ -20,6 +23,9 @@ stamp never holds data older than that stamp.
 from __future__ import annotations
 
 from sqlalchemy import event, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from annotator.extensions import db
 
 # table -> how a row names its project: "project" (a project_id column) or "document"
 TABLES = {
@@ -37,6 +43,40 @@ TABLES = {
     "document_curation": "document",
 }
 FUNCTION = "annotator_bump_write_stamp"
+STAMP = text(
+    "SELECT p.write_stamp + (SELECT count(*) FROM project_write w WHERE w.project_id = p.id) "
+    "FROM project p WHERE p.id = :project_id"
+)
+
+
+class ProjectWrite(db.Model):
+    """One committed writing transaction of a project not yet folded into its stamp
+    (PostgreSQL only; SQLite triggers add to ``project.write_stamp`` directly)."""
+
+    __tablename__ = "project_write"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        db.ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+
+
+def stamp(connection, project_id: int) -> int | None:
+    """The project's write stamp (None: no such project)."""
+    return connection.execute(STAMP, {"project_id": project_id}).scalar()
+
+
+def compact(connection, project_id: int) -> None:
+    """Fold the project's ``project_write`` rows into ``project.write_stamp`` (the sum, and so
+    the stamp, stays; rows of transactions not committed yet are not seen and stay)."""
+    folded = connection.execute(
+        text("DELETE FROM project_write WHERE project_id = :p"), {"p": project_id}
+    ).rowcount
+    if folded:
+        connection.execute(
+            text("UPDATE project SET write_stamp = write_stamp + :n WHERE id = :p"),
+            {"n": folded, "p": project_id},
+        )
 
 
 def _project_of(row: str, via: str) -> str:
@@ -73,7 +113,9 @@ BEGIN
   IF pid IS NOT NULL
      AND current_setting('annotator.stamped_' || pid, true) IS DISTINCT FROM '1' THEN
     PERFORM set_config('annotator.stamped_' || pid, '1', true);
-    UPDATE project SET write_stamp = write_stamp + 1 WHERE id = pid;
+    -- a project being deleted (its rows going by cascade) needs no stamp
+    INSERT INTO project_write (project_id) SELECT pid WHERE EXISTS (
+      SELECT 1 FROM project WHERE id = pid);
   END IF;
   RETURN NULL;
 END $$
@@ -86,8 +128,8 @@ def postgresql_statements() -> list[str]:
         name = f"write_stamp_{table}"
         out.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         out.append(
-            f"CREATE CONSTRAINT TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {FUNCTION}('{via}')"
+            f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}('{via}')"
         )
     return out
 

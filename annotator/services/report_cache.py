@@ -29,7 +29,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 
 from annotator.extensions import db
-from annotator.models import Project, ReportCache
+from annotator.models import ReportCache, write_stamp
 
 log = logging.getLogger(__name__)
 _TAG = "\x00"  # no key of a stored report starts with NUL (text with NUL is never stored)
@@ -39,9 +39,7 @@ def cached(project_id: int, kind: str, params: dict[str, Any], build: Callable[[
     if not current_app.config.get("REPORT_CACHE", True) or _session_wrote():
         return build()
     key = orjson.dumps(params, option=orjson.OPT_SORT_KEYS).decode()
-    stamp = db.session.execute(
-        select(Project.write_stamp).where(Project.id == project_id)
-    ).scalar_one_or_none()
+    stamp = write_stamp.stamp(db.session.connection(), project_id)
     if stamp is None:
         return build()
     row = db.session.execute(
@@ -100,6 +98,8 @@ def _store(project_id: int, kind: str, key: str, stamp: int, payload: bytes) -> 
                     project_id=project_id, kind=kind, params=key, stamp=stamp, payload=payload
                 )
             )
+            if connection.dialect.name == "postgresql":
+                write_stamp.compact(connection, project_id)
     except Exception as error:  # noqa: BLE001 - a cache that cannot store still answers
         log.warning("report %s of project %s not stored: %s", kind, project_id, error)
 

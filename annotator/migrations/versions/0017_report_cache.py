@@ -33,6 +33,14 @@ def upgrade():
         sa.ForeignKeyConstraint(["project_id"], ["project.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("project_id", "kind", "params"),
     )
+    op.create_table(
+        "project_write",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["project_id"], ["project.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_project_write_project_id", "project_write", ["project_id"])
     write_stamp.install(op.get_bind())
 
 
@@ -48,6 +56,8 @@ def downgrade():
                 op.execute(f"DROP TRIGGER IF EXISTS write_stamp_{table}_{action}")
     if connection.dialect.name == "postgresql":
         op.execute(f"DROP FUNCTION IF EXISTS {write_stamp.FUNCTION}()")
+    op.drop_index("ix_project_write_project_id", table_name="project_write")
+    op.drop_table("project_write")
     op.drop_table("report_cache")
     with op.batch_alter_table("project", schema=None) as batch_op:
         batch_op.drop_column("write_stamp")
