@@ -122,11 +122,14 @@ END $$
 """
 
 
-def postgresql_statements() -> list[str]:
+def postgresql_statements(present: frozenset[str] = frozenset()) -> list[str]:
+    """The function, and the triggers not in ``present`` (creating a trigger locks its table,
+    so one that exists is left alone)."""
     out = [POSTGRESQL_FUNCTION]
     for table, via in TABLES.items():
         name = f"write_stamp_{table}"
-        out.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        if name in present:
+            continue
         out.append(
             f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}('{via}')"
@@ -134,18 +137,26 @@ def postgresql_statements() -> list[str]:
     return out
 
 
-def statements(dialect: str) -> list[str]:
-    if dialect == "sqlite":
+def statements(connection) -> list[str]:
+    dialect = connection.dialect.name
+    if dialect == "sqlite":  # CREATE TRIGGER IF NOT EXISTS: nothing happens for one that is
         return sqlite_statements()
     if dialect == "postgresql":
-        return postgresql_statements()
+        present = connection.execute(
+            text(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
+                "AND tgname LIKE 'write_stamp_%' AND pg_table_is_visible(tgrelid)"
+            )
+        ).scalars()
+        return postgresql_statements(frozenset(present))
     raise RuntimeError(f"no write-stamp triggers for the {dialect} dialect")
 
 
 def install(connection) -> None:
-    """Create (or re-create) the triggers; idempotent. ``upgrade_database`` runs it after the
-    migrations too, because SQLite loses a table's triggers when a batch migration rebuilds it."""
-    for statement in statements(connection.dialect.name):
+    """Create the triggers that are missing; idempotent. ``upgrade_database`` runs it after the
+    migrations too, because SQLite loses a table's triggers when a batch migration rebuilds it
+    (and a missing trigger would let reports go stale silently)."""
+    for statement in statements(connection):
         connection.execute(text(statement))
 
 
