@@ -7,6 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from annotator.analysis import statistics
 from annotator.analysis.articles import Article
@@ -35,9 +36,18 @@ def analyse(
     n_perm: int = statistics.PERMUTATIONS,
     seed: int = statistics.SEED,
 ) -> dict:
-    """The report as plain JSON-ready values (see ``table_rows`` for its flat form)."""
+    """The report as plain JSON-ready values (see ``table_rows`` for its flat form).
+
+    BLAS runs on one thread here: its products are small (resamples x articles x a few dozen
+    columns), and extra BLAS threads mostly spin, which on a loaded server costs more CPU than
+    they save (benchmarks/analysis.py: 1.33 s CPU with two threads, 0.75 s with one)."""
     if by not in BY:
         raise ValueError(f"by must be one of {', '.join(BY)}")
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _analyse(articles, by, labels, attributes, questions, left_out, n_boot, n_perm, seed)
+
+
+def _analyse(articles, by, labels, attributes, questions, left_out, n_boot, n_perm, seed) -> dict:
     excluded = dict(left_out or {})
     grouped: list[Article] = []
     for article in articles:

@@ -27,6 +27,10 @@ from annotator.viewhelpers import project_or_abort
 bp = Blueprint("analysis", __name__, url_prefix="/projects")
 add_project_link("analysis.page", "Outlets & stories")
 
+# A figure opened by itself is its own document: matplotlib styles it with a <style> element
+# and style attributes, and it has no script or resource to load (default-src 'none').
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
 # The page draws its figures from the same report: a smaller resampling keeps it quick.
 PAGE_BOOT, PAGE_PERM = 1000, 999
 
@@ -77,6 +81,8 @@ def plot(project_id: int, kind: str, fmt: str):
     content, by, annotator = _choice()
     body = figure(_report(project, content, by, annotator), kind, fmt)
     response = Response(body, mimetype=FORMATS[fmt])
+    if fmt == "svg":
+        response.headers["Content-Security-Policy"] = SVG_CSP
     if request.args.get("download"):
         name = f"{kind}-by-{by}-{content}.{fmt}"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -1,13 +1,16 @@
 """Typed SQLAlchemy models, one module per area. Keep them thin: logic lives in services/."""
 
+from annotator.models import write_stamp
 from annotator.models.comments import Comment
 from annotator.models.documents import Assignment, Document, DocumentAnswer
 from annotator.models.gold import DocumentCuration, GoldAnswer, GoldEvent, GoldSpan
 from annotator.models.outlets import Outlet
 from annotator.models.projects import DocumentQuestion, Label, Membership, Project
+from annotator.models.report_cache import ReportCache
 from annotator.models.spans import Span, SpanEvent
 from annotator.models.training import ModelRun, SuggestionDecision
 from annotator.models.users import ApiToken, User
+from annotator.models.write_stamp import ProjectWrite
 
 __all__ = [
     "ApiToken",
@@ -25,8 +28,12 @@ __all__ = [
     "ModelRun",
     "Outlet",
     "Project",
+    "ProjectWrite",
+    "ReportCache",
     "Span",
     "SpanEvent",
     "SuggestionDecision",
     "User",
 ]
+
+write_stamp.listen(Project.metadata)

@@ -8,6 +8,7 @@ from uuid import uuid4
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Float,
@@ -47,6 +48,8 @@ class Project(db.Model):
     model_server_url: Mapped[str] = mapped_column(Text, default="")
     # A new random value whenever the labels or questions change (see services/schema_cache).
     schema_stamp: Mapped[str] = mapped_column(String(32), default=lambda: uuid4().hex)
+    # Changed by database triggers on every write to the project's data (models/write_stamp).
+    write_stamp: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = created_column()
 
     __table_args__ = (

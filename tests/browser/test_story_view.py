@@ -84,3 +84,26 @@ def test_story_view_with_one_annotators_spans(page, login, live_server, corpus):
     assert "content: raw (alice)" in page.inner_text("main")
     assert page.locator(".story-column").count() == 3
     assert page.locator(".story-column mark").count() >= 3
+
+
+def test_figures_open_on_their_own_without_csp_violations(page, login, live_server, corpus):
+    """A figure opened by itself (its URL in a tab, as "open image in new tab" does) renders
+    under its own response's policy: no violation, and the bars keep their colours."""
+    login(page, "lena")
+    base = f"{live_server.url}/projects/{corpus['project']}/analysis/plots"
+    for kind in ("labels", "questions", "frames"):
+        response = page.goto(f"{base}/{kind}.svg?by=outlet")
+        assert response.status == 200
+        assert response.headers["content-type"].startswith("image/svg+xml")
+        assert "script" not in response.headers["content-security-policy"].replace(
+            "default-src 'none'", ""
+        )
+        page.wait_for_load_state("load")
+        assert page.locator("svg path").count() > 10  # matplotlib draws text as paths too
+        # a bar's fill comes from a style attribute: blocked styles would leave it black
+        fill = page.evaluate(
+            "() => { const p = [...document.querySelectorAll('svg path')].find("
+            "e => (e.getAttribute('style') || '').includes('fill: #')); "
+            "return p ? getComputedStyle(p).fill : null }"
+        )
+        assert fill is not None and fill not in ("rgb(0, 0, 0)", "none")

@@ -115,3 +115,72 @@ def test_stories_rank_by_spread():
     assert [s["story"] for s in listed] == ["s1", "s2"]
     assert listed[0]["spread"] == 4.0 and listed[1]["spread"] == 0.0
     assert listed[0]["label_distance"] == 4.0
+
+
+def _reference_counts(articles, attributes):
+    """The per-article loop the vectorised ``build`` replaced: unions per annotator, counts
+    per label and per (label, attribute, value) - strings and booleans only."""
+    from collections import Counter
+
+    covered, labels, values = [], [], []
+    for a in articles:
+        by_rater = {}
+        for s in a.spans:
+            by_rater.setdefault(s.annotator if a.raters != 1 else "", []).append((s.start, s.end))
+        covered.append(sum(_union(parts) for parts in by_rater.values()))
+        labels.append(Counter(s.label for s in a.spans))
+        found = Counter()
+        for s in a.spans:
+            for name, value in (s.attributes or {}).items():
+                if attributes is not None and name not in attributes.get(s.label, ()):
+                    continue
+                if isinstance(value, bool):
+                    value = "true" if value else "false"
+                elif not isinstance(value, str):
+                    continue
+                found[(s.label, name, value)] += 1
+        values.append(found)
+    return covered, labels, values
+
+
+@pytest.mark.parametrize("attributes", [None, {"Claim": {"frame", "hedged"}, "Quote": {"who"}}])
+def test_vectorised_counts_equal_the_per_article_loop(attributes):
+    import random
+
+    from annotator.analysis.measures import build
+
+    rng = random.Random(11)
+    articles = []
+    for i in range(300):
+        raters = rng.choice([1, 1, 2, 3])
+        spans = []
+        for _ in range(rng.randint(0, 15)):
+            start = rng.randrange(0, 200)
+            attrs = rng.choice([
+                {}, {"frame": rng.choice(["a", "b"])}, {"hedged": rng.choice([True, False])},
+                {"frame": 1}, {"frame": True}, {"who": ["x"]}, {"who": "x", "frame": None},
+                {"link": 4, "hedged": "yes"},
+            ])  # fmt: skip
+            spans.append(
+                SpanRecord(f"d{i}", f"u{rng.randrange(raters)}", rng.choice(["Claim", "Quote"]),
+                           start, start + rng.randint(1, 40), attributes=attrs)
+            )  # fmt: skip
+        articles.append(Article(f"d{i}", 250, "X", raters=raters, spans=tuple(spans)))
+    measures, x, _ = build(articles, ["Claim"], attributes, {})
+    covered, labels, values = _reference_counts(articles, attributes)
+    raters = [a.raters for a in articles]
+    column = {m.key: j for j, m in enumerate(measures)}
+
+    def col(kind, label="", attribute="", value="", unit="per article"):
+        return x[:, column["|".join([kind, label, attribute, value, "", unit])]]
+
+    assert col("covered", unit="share of characters") * raters == pytest.approx(covered)
+    for label in ("Claim", "Quote"):
+        expected = [c[label] for c in labels]
+        assert col("label", label) * raters == pytest.approx(expected)
+    keys = sorted({k for v in values for k in v})
+    assert [(m.label, m.attribute, m.value) for m in measures if m.kind == "attribute"][::2] == keys
+    assert ("Claim", "frame", "true") in keys and ("Claim", "hedged", "yes") in keys
+    for label, name, value in keys:
+        expected = [v[(label, name, value)] for v in values]
+        assert col("attribute", label, name, value) * raters == pytest.approx(expected)

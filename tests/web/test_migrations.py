@@ -55,3 +55,42 @@ def test_downgrade_to_base_and_up_again(tmp_path):
         upgrade_database()
         assert "span" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_migrated_database_keeps_the_write_stamp(tmp_path):
+    """Migration 0017 installs the triggers (and ``upgrade_database`` re-installs any that a
+    batch migration lost): a write through plain SQL moves the project's stamp."""
+    from sqlalchemy import text
+
+    from annotator.models import write_stamp
+
+    app = migrated_app(tmp_path)
+    with app.app_context():
+        with db.engine.begin() as connection:
+            names = set(
+                connection.execute(text("SELECT name FROM sqlite_master WHERE type='trigger'"))
+                .scalars()
+                .all()
+            )
+            assert names == {
+                f"write_stamp_{table}_{op}"
+                for table in write_stamp.TABLES
+                for op in ("insert", "update", "delete")
+            }
+            connection.execute(text("DROP TRIGGER write_stamp_span_insert"))  # as a rebuild would
+        upgrade_database()
+        with db.engine.begin() as connection:
+            back = "SELECT count(*) FROM sqlite_master WHERE name = 'write_stamp_span_insert'"
+            assert connection.execute(text(back)).scalar() == 1
+            connection.execute(text("INSERT INTO project (name, description, guidelines, "
+                                    "guidelines_version, per_doc, blind, snap_to_words, "
+                                    "hide_outlet, suggestions, suggestions_in_blind, "
+                                    "schema_stamp, created_at) VALUES ('p', '', '', 1, 1, 1, 1, "
+                                    "0, 0, 0, 'x', '2026-01-01')"))  # fmt: skip
+            connection.execute(text("INSERT INTO document (project_id, external_id, title, text, "
+                                    "outlet, story, author, url, meta, sha256, created_at) "
+                                    "VALUES (1, 'a', '', 'text', '', '', '', '', '{}', 'x', "
+                                    "'2026-01-01')"))  # fmt: skip
+            stamp = connection.execute(text("SELECT write_stamp FROM project")).scalar()
+            assert stamp == 1
+        db.engine.dispose()

@@ -214,3 +214,53 @@ def test_exports_carry_story_leaning_and_analysis_tables(app, corpus):
     row = table[(table["measure"] == "Framing per article") & (table["group"] == "HuffPost")]
     assert row["estimate"].item() == pytest.approx(framing["groups"]["HuffPost"]["estimate"])
     assert json.loads(archive.read("analysis/by-outlet.json")) == json.loads(json.dumps(report))
+
+
+def _pairs(value, out=None):
+    """Every (key, value) inside a record, JSON text (the hf ``meta`` column) opened too."""
+    out = [] if out is None else out
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return out
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            out.append((key, inner))
+            _pairs(inner, out)
+    elif isinstance(value, list):
+        for inner in value:
+            _pairs(inner, out)
+    return out
+
+
+@pytest.mark.parametrize(
+    "fmt,content",
+    [("doccano-merged", "gold"), ("labelstudio", "gold"), ("prodigy", "gold"), ("hf", "raw")],
+)
+def test_every_format_with_metadata_carries_story_and_leaning(app, corpus, fmt, content):
+    """jsonl is checked above; these are the other formats that write article metadata."""
+    import zipfile
+
+    from annotator.services.transfer import exporting
+    from annotator.services.transfer.exporting import ExportRequest
+
+    with app.app_context():
+        project = db.session.get(Project, corpus["project"])
+        data = b"".join(exporting.stream(project, ExportRequest(format=fmt, content=content)))
+    if fmt == "hf":
+        import pyarrow.parquet as pq
+
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        name = next(n for n in archive.namelist() if n.endswith("raw.parquet"))
+        records = pq.read_table(io.BytesIO(archive.read(name))).to_pylist()
+    elif fmt == "labelstudio":
+        records = json.loads(data)
+    else:
+        records = [json.loads(line) for line in data.decode().splitlines()]
+    ids = (("doc_id", "s1-fox"), ("id", "s1-fox"))
+    fox = [r for r in records if any(pair in _pairs(r) for pair in ids)]
+    assert fox, f"no record of s1-fox in the {fmt} export"
+    for record in fox:
+        pairs = _pairs(record)
+        assert ("story", "story-1") in pairs and ("outlet_leaning", "right") in pairs, fmt

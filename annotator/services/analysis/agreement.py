@@ -27,6 +27,7 @@ from annotator.models import (
 )
 from annotator.queries import iter_documents, label_records
 from annotator.records import annotators_of
+from annotator.services.report_cache import cached
 
 # Below this many articles a bootstrap interval over articles is shown with a warning.
 SMALL_SAMPLE = 10
@@ -36,7 +37,16 @@ def report_for(
     project: Project, *, n_boot: int = 500, seed: int = 0, decisions: bool = True
 ) -> dict:
     """The span agreement report, with (``decisions``) agreement on questions, attributes and
-    links, article titles, and a warning where a bootstrap interval rests on few articles."""
+    links, article titles, and a warning where a bootstrap interval rests on few articles.
+
+    Kept in the report cache until the project's next write (``services/report_cache``)."""
+    params = {"n_boot": n_boot, "seed": seed, "decisions": decisions}
+    return cached(
+        project.id, "agreement", params, lambda: _report(project, n_boot, seed, decisions)
+    )
+
+
+def _report(project: Project, n_boot: int, seed: int, decisions: bool) -> dict:
     users = dict(db.session.execute(select(User.id, User.username)).all())
     labels = dict(
         db.session.execute(select(Label.id, Label.name).where(Label.project_id == project.id)).all()

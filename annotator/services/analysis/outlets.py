@@ -27,6 +27,7 @@ from annotator.queries import Selection, iter_documents, label_records
 from annotator.records import AnswerRecord
 from annotator.services.errors import ServiceError
 from annotator.services.projects.outlets import outlet_key
+from annotator.services.report_cache import cached
 
 CONTENTS = ("gold", "majority", "raw")
 BY = ("outlet", "leaning")
@@ -126,8 +127,21 @@ def analysis_for(
     n_perm: int = 999,
     seed: int = 20,
 ) -> dict:
-    """The analysis report of ``project`` (see ``annotator.analysis.analyse``)."""
+    """The analysis report of ``project`` (see ``annotator.analysis.analyse``), kept in the
+    report cache until the project's next write (``services/report_cache``)."""
     check(content, by)
+    params = {"content": content, "by": by, "annotator": annotator, "n_boot": n_boot,
+              "n_perm": n_perm, "seed": seed}  # fmt: skip
+    report = cached(
+        project.id,
+        "analysis",
+        params,
+        lambda: _analysis(project, content, by, annotator, n_boot, n_perm, seed),
+    )
+    return {"project": project.name, "content": content, "annotator": annotator, **report}
+
+
+def _analysis(project, content, by, annotator, n_boot, n_perm, seed) -> dict:
     articles, left_out = project_articles(project, content, annotator)
     labels = label_records(project.id)
     report = analyse(
@@ -141,7 +155,7 @@ def analysis_for(
         n_perm=n_perm,
         seed=seed,
     )
-    return {"project": project.name, "content": content, "annotator": annotator, **report}
+    return report
 
 
 def stories_for(project: Project, *, content: str = "gold", annotator: str | None = None):
