@@ -54,13 +54,13 @@ def signed_in(status, **overrides) -> dict:
 
 
 def project_page(status=200) -> dict:
-    """Any member (annotators included) and admins; outsiders 403."""
-    return signed_in(status, outsider=403)
+    """Any member (annotators included) and admins; outsiders 404, as for a missing project."""
+    return signed_in(status, outsider=404)
 
 
 def lead_page(status=200) -> dict:
     """Leads of the project and admins only."""
-    return signed_in(status, outsider=403, annotator=403)
+    return signed_in(status, outsider=404, annotator=403)
 
 
 P = "/projects/<int:project_id>"
@@ -110,11 +110,11 @@ def api(status=200, **overrides) -> dict:
 
 
 def api_member(status=200) -> dict:
-    return api(status, outsider=403)
+    return api(status, outsider=404)
 
 
 def api_lead(status=200) -> dict:
-    return api(status, outsider=403, annotator=403)
+    return api(status, outsider=404, annotator=403)
 
 
 def api_own_span(status) -> dict:
