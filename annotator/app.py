@@ -56,11 +56,21 @@ def build_app(test_config: dict | None = None) -> Flask:
     from annotator import cli, errors, navigation, security
 
     errors.init_app(app)
+    _add_favicon(app)
     navigation.init_app(app)
     security.init_app(app)
     security.trust_proxies(app)
     cli.init_app(app)
     return app
+
+
+def _add_favicon(app: Flask) -> None:
+    """``/favicon.ico`` for clients that ask for it whatever the page's ``<link rel=icon>``."""
+
+    def favicon():
+        return app.send_static_file("favicon.ico")
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
 
 def _new_sqlite_file(url: str) -> str | None:

@@ -66,6 +66,7 @@ def lead_page(status=200) -> dict:
 P = "/projects/<int:project_id>"
 EXPECTED: dict[str, Route] = {
     "/login": Route("GET", everyone(200)),
+    "/favicon.ico": Route("GET", everyone(200)),
     "/logout": Route("POST", everyone(302)),
     "/register": Route("GET", everyone(404)),  # self-registration is off by default
     "/users": Route("GET", signed_in(403, admin=200)),

@@ -13,6 +13,7 @@ from annotator.models.base import utcnow
 from annotator.services.errors import ServiceError
 from annotator.services.projects.outlets import match_outlets
 from annotator.services.transfer.article_files import ArticleRow, ImportFailed, read_articles
+from annotator.wording import plural
 
 
 @dataclass
@@ -22,7 +23,10 @@ class ImportReport:
     files: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"Imported {self.imported} articles; skipped {self.duplicates} duplicates."
+        return (
+            f"Imported {plural(self.imported, 'article')}; "
+            f"skipped {plural(self.duplicates, 'duplicate')}."
+        )
 
 
 def import_files(
