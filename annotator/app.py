@@ -154,7 +154,10 @@ def _register_blueprints(app: Flask) -> None:
     from annotator.exports.routes import bp as exports_bp
     from annotator.home.routes import bp as home_bp
     from annotator.modeling.routes import bp as modeling_bp
-    from annotator.projects import schema_routes  # noqa: F401  (adds routes to projects_bp)
+    from annotator.projects import (
+        history_routes,  # noqa: F401  (adds routes to projects_bp)
+        schema_routes,  # noqa: F401  (adds routes to projects_bp)
+    )
     from annotator.projects.routes import bp as projects_bp
     from annotator.stats.routes import bp as stats_bp
 

@@ -80,6 +80,9 @@ EXPECTED: dict[str, Route] = {
     P + "/import": Route("GET", lead_page()),
     P + "/assign": Route("POST", lead_page(302)),
     P + "/documents": Route("GET", lead_page()),
+    P + "/documents/assign": Route("POST", lead_page(302)),  # nothing selected: flash, back
+    P + "/documents/<int:document_id>/history": Route("GET", lead_page()),
+    P + "/audit": Route("GET", lead_page()),
     P + "/labels": Route("GET", lead_page()),
     P + "/labels/<int:label_id>": Route("GET", lead_page()),
     P + "/labels/<int:label_id>/delete": Route("POST", lead_page(302), {"label_id": "spare_label"}),
