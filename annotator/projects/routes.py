@@ -30,6 +30,7 @@ from annotator.services.projects.assigning import assign
 from annotator.services.projects.projects import create_project, members, update_guidelines
 from annotator.services.transfer.importing import import_files
 from annotator.viewhelpers import project_or_abort
+from annotator.wording import plural
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -99,21 +100,32 @@ def import_articles(project_id: int):
     form = ImportForm()
     status = 200
     if form.validate_on_submit():
-        upload = form.file.data
+        uploads = [u for u in form.file.data if u and u.filename]
         try:
+            # One batch, all or nothing: a bad record in any file imports none of them.
             report = import_files(
                 project,
-                [(upload.filename or "upload.txt", upload.read())],
+                [(u.filename or f"upload-{i}.txt", u.read()) for i, u in enumerate(uploads, 1)],
                 max_chars=current_app.config["IMPORT_MAX_TEXT_CHARS"],
                 max_records=current_app.config["IMPORT_MAX_RECORDS"],
             )
         except ServiceError as exc:
             db.session.rollback()
-            flash(f"Nothing was imported. {exc.message}", "error")
+            message = f"Nothing was imported. {exc.message}"
+            if len(uploads) > 1:
+                message += f" None of the {len(uploads)} files of this batch was imported."
+            flash(message, "error")
             status = 400
         else:
             db.session.commit()
             flash(report.summary(), "success")
+            if len(report.by_file) > 1:
+                for name, (imported, duplicates) in report.by_file.items():
+                    flash(
+                        f"{name}: {plural(imported, 'article')} imported, "
+                        f"{plural(duplicates, 'duplicate')} skipped.",
+                        "info",
+                    )
             return redirect(url_for("projects.documents", project_id=project.id))
     elif form.is_submitted():
         status = 400

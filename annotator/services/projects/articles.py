@@ -27,6 +27,7 @@ from annotator.models import (
     Document,
     DocumentAnswer,
     Membership,
+    Outlet,
     Project,
     Span,
     User,
@@ -159,7 +160,13 @@ def _conditions(project: Project, f: ArticleFilter) -> list:
             )
         )
     if f.outlet:
-        where.append(Document.outlet == f.outlet)
+        named = select(Outlet.id).where(Outlet.project_id == project.id, Outlet.name == f.outlet)
+        where.append(
+            or_(
+                Document.outlet_id.in_(named),
+                and_(Document.outlet_id.is_(None), Document.outlet == f.outlet),
+            )
+        )
     if f.status == "unassigned":
         where.append(~exists(select(Assignment.id).where(Assignment.document_id == Document.id)))
     elif f.status:
@@ -186,6 +193,17 @@ def _conditions(project: Project, f: ArticleFilter) -> list:
 def article_page(project: Project, f: ArticleFilter) -> ArticlePage:
     where = _conditions(project, f)
     total = db.session.execute(select(func.count(Document.id)).where(*where)).scalar_one()
+    # The page's ids first (SQLite computes every column of the rows an OFFSET skips, and the
+    # text sits before the outlet), then the 50 rows' columns.
+    page_ids = list(
+        db.session.execute(
+            select(Document.id)
+            .where(*where)
+            .order_by(Document.id)
+            .offset((f.page - 1) * f.per_page)
+            .limit(f.per_page)
+        ).scalars()
+    )
     rows = [
         ArticleRow(*r)
         for r in db.session.execute(
@@ -196,10 +214,8 @@ def article_page(project: Project, f: ArticleFilter) -> ArticlePage:
                 Document.outlet,
                 func.length(Document.text),
             )
-            .where(*where)
+            .where(Document.id.in_(page_ids))
             .order_by(Document.id)
-            .offset((f.page - 1) * f.per_page)
-            .limit(f.per_page)
         )
     ]
     by_id = {r.id: r for r in rows}
@@ -211,23 +227,29 @@ def article_page(project: Project, f: ArticleFilter) -> ArticlePage:
             .order_by(User.username)
         ):
             by_id[doc].assignees.append((name, status))
-    outlets = list(
+    return ArticlePage(
+        rows=rows,
+        total=total,
+        filters=f,
+        outlets=_outlet_names(project),
+        annotators=list(
+            db.session.execute(
+                select(User.username)
+                .join(Membership, Membership.user_id == User.id)
+                .where(Membership.project_id == project.id, Membership.role == "annotator")
+                .order_by(User.username)
+            ).scalars()
+        ),
+    )
+
+
+def _outlet_names(project: Project) -> list[str]:
+    """The project's outlets (imports match every article's outlet to one)."""
+    return list(
         db.session.execute(
-            select(Document.outlet)
-            .where(Document.project_id == project.id, Document.outlet != "")
-            .distinct()
-            .order_by(Document.outlet)
+            select(Outlet.name).where(Outlet.project_id == project.id).order_by(Outlet.name)
         ).scalars()
     )
-    names = list(
-        db.session.execute(
-            select(User.username)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.project_id == project.id, Membership.role == "annotator")
-            .order_by(User.username)
-        ).scalars()
-    )
-    return ArticlePage(rows=rows, total=total, filters=f, outlets=outlets, annotators=names)
 
 
 # --- manual assignment ----------------------------------------------------------------------
