@@ -105,7 +105,8 @@ def main() -> None:
         started = time.perf_counter()
         pid = build(app, args.articles)
         print(
-            f"{args.articles:,} articles built in {time.perf_counter() - started:.0f} s ({url.split(':')[0]})"
+            f"{args.articles:,} articles built in {time.perf_counter() - started:.0f} s "
+            f"({url.split(':')[0]})"
         )
         client = app.test_client()
         client.post("/login", data={"username": "lena", "password": TEST_PASSWORD})
