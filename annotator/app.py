@@ -56,11 +56,21 @@ def build_app(test_config: dict | None = None) -> Flask:
     from annotator import cli, errors, navigation, security
 
     errors.init_app(app)
+    _add_favicon(app)
     navigation.init_app(app)
     security.init_app(app)
     security.trust_proxies(app)
     cli.init_app(app)
     return app
+
+
+def _add_favicon(app: Flask) -> None:
+    """``/favicon.ico`` for clients that ask for it whatever the page's ``<link rel=icon>``."""
+
+    def favicon():
+        return app.send_static_file("favicon.ico")
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
 
 def _new_sqlite_file(url: str) -> str | None:
@@ -145,7 +155,10 @@ def _register_blueprints(app: Flask) -> None:
     from annotator.home.routes import bp as home_bp
     from annotator.imports.routes import bp as imports_bp
     from annotator.modeling.routes import bp as modeling_bp
-    from annotator.projects import schema_routes  # noqa: F401  (adds routes to projects_bp)
+    from annotator.projects import (
+        history_routes,  # noqa: F401  (adds routes to projects_bp)
+        schema_routes,  # noqa: F401  (adds routes to projects_bp)
+    )
     from annotator.projects.routes import bp as projects_bp
     from annotator.stats.routes import bp as stats_bp
 

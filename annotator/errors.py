@@ -13,12 +13,37 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.is_json
 
 
+TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Too large",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+# What to say when a view aborts without a message of its own (instead of Werkzeug's text).
+PLAIN = {
+    400: "The request could not be understood. Reload the page and try again.",
+    403: "You do not have access to this page. If you think you should, ask a site admin "
+    "or the project's lead.",
+    404: "There is no such page, or it is not shared with you.",
+    405: "This address does not accept that kind of request.",
+    413: "The upload is larger than this server accepts.",
+}
+
+
 def _render(status: int, message: str, payload: dict | None = None):
     if wants_json():
         response = jsonify({"error": message, "status": status, **(payload or {})})
     else:
         response = make_response(
-            render_template("errors/error.html", status=status, message=message)
+            render_template(
+                "errors/error.html",
+                status=status,
+                title=TITLES.get(status, "Error"),
+                message=message,
+            )
         )
     response.status_code = status
     return response
@@ -43,6 +68,8 @@ def init_app(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         message = exc.description or exc.name
+        if message == type(exc).description and exc.code in PLAIN:
+            message = PLAIN[exc.code]  # Werkzeug's generic wording, not the view's
         if exc.code == 429:
             message = f"Too many requests: {exc.description}. Wait a minute and try again."
         response = _render(exc.code or 500, message)

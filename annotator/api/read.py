@@ -14,7 +14,7 @@ from annotator.api.blueprint import bp
 from annotator.extensions import db
 from annotator.models import Assignment, Document
 from annotator.queries import Selection, iter_documents
-from annotator.services.errors import ServiceError
+from annotator.services.errors import Forbidden, ServiceError
 from annotator.services.projects.access import is_lead, load_project, visible_projects
 from annotator.services.transfer.exporting import ExportRequest, filename, media_type, stream
 
@@ -81,8 +81,15 @@ def _document_page(project, role, *columns):
 def list_spans(project_id: int):
     """Spans as plain records, a page of documents at a time (annotators: their own)."""
     project, role = load_project(current_user, project_id)
+    if request.args.getlist("annotator") and not is_lead(role):
+        raise Forbidden("Only leads can view other annotators' spans.")
     offset, limit, rows = _document_page(project, role, Document.id)
-    selection = None if is_lead(role) else Selection(annotators=frozenset([current_user.username]))
+    if not is_lead(role):
+        selection = Selection(annotators=frozenset([current_user.username]))
+    elif request.args.getlist("annotator"):
+        selection = Selection(annotators=frozenset(request.args.getlist("annotator")))
+    else:
+        selection = None
     documents = iter_documents(project.id, selection, document_ids=[r.id for r in rows])
     spans = [
         {

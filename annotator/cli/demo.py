@@ -17,6 +17,8 @@ DEMO_USERS = (
     ("alice", "demo-alice", "annotator"),
     ("bob", "demo-bob", "annotator"),
 )
+# A site admin (user management at /users), not a member of the project: admins act as leads.
+DEMO_ADMIN = ("admin", "demo-admin", "site admin")
 DEMO_PROJECT = "Media bias demo"
 ARTICLES = Path(__file__).parents[1] / "demo_articles" / "articles.jsonl"
 
@@ -31,9 +33,9 @@ def build_demo() -> dict:
     from annotator.services.transfer.importing import import_files
 
     users = {}
-    for name, password, _ in DEMO_USERS:
+    for name, password, _ in (*DEMO_USERS, DEMO_ADMIN):
         user = db.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
-        users[name] = user or create_user(name, password)
+        users[name] = user or create_user(name, password, admin=name == DEMO_ADMIN[0])
     project = db.session.execute(
         select(Project).where(Project.name == DEMO_PROJECT)
     ).scalar_one_or_none()
@@ -54,7 +56,7 @@ def build_demo() -> dict:
 @with_appcontext
 @fail_cleanly
 def demo_command(host, port, no_serve):
-    """Set up a demo project (lead + two annotators) and serve the app."""
+    """Set up a demo project (a lead, two annotators and a site admin) and serve the app."""
     from annotator.services.database import upgrade_database
 
     upgrade_database()
@@ -65,7 +67,7 @@ def demo_command(host, port, no_serve):
         f"{result['assigned']} new assignments."
     )
     click.echo("Log in with one of these demo accounts:")
-    for name, password, role in DEMO_USERS:
+    for name, password, role in (*DEMO_USERS, DEMO_ADMIN):
         click.echo(f"  {name:6} password {password:11} ({role})")
     if no_serve:
         return

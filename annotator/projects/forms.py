@@ -1,7 +1,7 @@
 """Forms for project settings, labels, questions, members and uploads."""
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -77,7 +77,10 @@ class MemberForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Articles (.txt, .jsonl, .csv or .zip)", validators=[FileRequired()])
+    file = MultipleFileField(
+        "Article files (.txt, .jsonl, .csv or .zip; select several at once)",
+        validators=[FileRequired()],
+    )
     submit = SubmitField("Import")
 
 

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from annotator.extensions import db
-from annotator.models import Assignment, Document
 from annotator.projects.forms import ActionForm, ImportForm, NewProjectForm, ProjectForm
 from annotator.services.errors import ServiceError
 from annotator.services.projects import progress as progress_service
 from annotator.services.projects.access import can_create_projects, is_lead
+from annotator.services.projects.articles import (
+    ArticleFilter,
+    apply_assignment,
+    article_page,
+    plan_assignment,
+)
 from annotator.services.projects.assigning import assign
 from annotator.services.projects.projects import create_project, members, update_guidelines
 from annotator.services.transfer.importing import import_files
 from annotator.viewhelpers import project_or_abort
+from annotator.wording import plural
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -86,21 +100,32 @@ def import_articles(project_id: int):
     form = ImportForm()
     status = 200
     if form.validate_on_submit():
-        upload = form.file.data
+        uploads = [u for u in form.file.data if u and u.filename]
         try:
+            # One batch, all or nothing: a bad record in any file imports none of them.
             report = import_files(
                 project,
-                [(upload.filename or "upload.txt", upload.read())],
+                [(u.filename or f"upload-{i}.txt", u.read()) for i, u in enumerate(uploads, 1)],
                 max_chars=current_app.config["IMPORT_MAX_TEXT_CHARS"],
                 max_records=current_app.config["IMPORT_MAX_RECORDS"],
             )
         except ServiceError as exc:
             db.session.rollback()
-            flash(f"Nothing was imported. {exc.message}", "error")
+            message = f"Nothing was imported. {exc.message}"
+            if len(uploads) > 1:
+                message += f" None of the {len(uploads)} files of this batch was imported."
+            flash(message, "error")
             status = 400
         else:
             db.session.commit()
             flash(report.summary(), "success")
+            if len(report.by_file) > 1:
+                for name, (imported, duplicates) in report.by_file.items():
+                    flash(
+                        f"{name}: {plural(imported, 'article')} imported, "
+                        f"{plural(duplicates, 'duplicate')} skipped.",
+                        "info",
+                    )
             return redirect(url_for("projects.documents", project_id=project.id))
     elif form.is_submitted():
         status = 400
@@ -128,19 +153,50 @@ def run_assignment(project_id: int):
 @login_required
 def documents(project_id: int):
     project, role = project_or_abort(project_id, lead=True)
-    rows = db.session.execute(
-        select(
-            Document.id,
-            Document.external_id,
-            Document.title,
-            Document.outlet,
-            func.length(Document.text),
-            func.count(Assignment.id),
+    try:
+        filters = ArticleFilter.from_args(request.args)
+    except ServiceError as exc:
+        abort(400, exc.message)
+    page = article_page(project, filters)
+    return render_template(
+        "projects/documents.html", project=project, role=role, page=page, action=ActionForm()
+    )
+
+
+@bp.route("/<int:project_id>/documents/assign", methods=["POST"])
+@login_required
+def assign_selected(project_id: int):
+    """Assign, un-assign or re-assign the selected articles; started work needs a confirm."""
+    project, role = project_or_abort(project_id, lead=True)
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form was out of date; please try again.")
+    form = request.form
+    back = form.get("back") or url_for("projects.documents", project_id=project.id)
+    if not back.startswith(f"/projects/{project.id}/documents"):
+        back = url_for("projects.documents", project_id=project.id)
+    try:
+        ids = [int(d) for d in form.getlist("doc")]
+    except ValueError:
+        abort(400, "Article ids must be whole numbers.")
+    try:
+        plan = plan_assignment(
+            project, ids, form.get("action", ""), form.get("from_user", ""), form.get("to_user", "")
         )
-        .outerjoin(Assignment, Assignment.document_id == Document.id)
-        .where(Document.project_id == project.id)
-        .group_by(Document.id)
-        .order_by(Document.id)
-        .limit(2000)
-    ).all()
-    return render_template("projects/documents.html", project=project, rows=rows)
+        if plan.needs_confirm and form.get("confirm") != "yes":
+            return render_template(
+                "projects/assign_confirm.html",
+                project=project,
+                role=role,
+                plan=plan,
+                form=form,
+                back=back,
+                action=ActionForm(),
+            )
+        apply_assignment(project, plan, confirmed=form.get("confirm") == "yes")
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(plan.summary(), "success")
+    return redirect(back)

@@ -21,6 +21,7 @@ from annotator.services.projects.projects import (
 )
 from annotator.services.projects.schema import format_attributes, parse_attributes
 from annotator.viewhelpers import project_or_abort
+from annotator.wording import with_article
 
 
 def _label_or_404(project, label_id: int) -> Label:
@@ -162,7 +163,7 @@ def members_view(project_id: int):
             status = 400
         else:
             db.session.commit()
-            flash(f"{form.username.data} is now a {form.role.data}.", "success")
+            flash(f"{form.username.data} is now {with_article(form.role.data)}.", "success")
             return redirect(url_for("projects.members_view", project_id=project.id))
     elif form.is_submitted():
         status = 400

@@ -55,18 +55,19 @@ def signed_in(status, **overrides) -> dict:
 
 
 def project_page(status=200) -> dict:
-    """Any member (annotators included) and admins; outsiders 403."""
-    return signed_in(status, outsider=403)
+    """Any member (annotators included) and admins; outsiders 404, as for a missing project."""
+    return signed_in(status, outsider=404)
 
 
 def lead_page(status=200) -> dict:
     """Leads of the project and admins only."""
-    return signed_in(status, outsider=403, annotator=403)
+    return signed_in(status, outsider=404, annotator=403)
 
 
 P = "/projects/<int:project_id>"
 EXPECTED: dict[str, Route] = {
     "/login": Route("GET", everyone(200)),
+    "/favicon.ico": Route("GET", everyone(200)),
     "/logout": Route("POST", everyone(302)),
     "/register": Route("GET", everyone(404)),  # self-registration is off by default
     "/users": Route("GET", signed_in(403, admin=200)),
@@ -81,6 +82,9 @@ EXPECTED: dict[str, Route] = {
     P + "/import-annotations": Route("GET", lead_page()),
     P + "/assign": Route("POST", lead_page(302)),
     P + "/documents": Route("GET", lead_page()),
+    P + "/documents/assign": Route("POST", lead_page(302)),  # nothing selected: flash, back
+    P + "/documents/<int:document_id>/history": Route("GET", lead_page()),
+    P + "/audit": Route("GET", lead_page()),
     P + "/labels": Route("GET", lead_page()),
     P + "/labels/<int:label_id>": Route("GET", lead_page()),
     P + "/labels/<int:label_id>/delete": Route("POST", lead_page(302), {"label_id": "spare_label"}),
@@ -112,11 +116,11 @@ def api(status=200, **overrides) -> dict:
 
 
 def api_member(status=200) -> dict:
-    return api(status, outsider=403)
+    return api(status, outsider=404)
 
 
 def api_lead(status=200) -> dict:
-    return api(status, outsider=403, annotator=403)
+    return api(status, outsider=404, annotator=403)
 
 
 def api_own_span(status) -> dict:

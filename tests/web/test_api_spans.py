@@ -118,9 +118,9 @@ def test_not_json_is_400(client, auth, world):
 
 
 def test_unassigned_annotator_and_outsider_are_refused(client, auth, world):
-    auth.login("otto")
-    assert create(client, world).status_code == 403
-    assert client.get(f"/api/v1/documents/{world['document']}").status_code == 403
+    auth.login("otto")  # not a member: the same 404 as for a missing article
+    assert create(client, world).status_code == 404
+    assert client.get(f"/api/v1/documents/{world['document']}").status_code == 404
     assert client.get("/api/v1/documents/99999").status_code == 404
 
 

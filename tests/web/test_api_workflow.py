@@ -176,7 +176,7 @@ def test_tokens_carry_only_their_owners_rights(app, client, world):
     assert client.get(f"/api/v1/projects/{project}/agreement", headers=as_alice).status_code == 403
     assert client.get(f"/api/v1/projects/{project}/export", headers=as_lena).status_code == 200
     assert (
-        client.get(f"/api/v1/projects/{world['other']}/spans", headers=as_alice).status_code == 403
+        client.get(f"/api/v1/projects/{world['other']}/spans", headers=as_alice).status_code == 404
     )
     spans = client.get(f"/api/v1/projects/{project}/spans", headers=as_alice).get_json()
     assert all(s["annotator"] == "alice" for s in spans["spans"])

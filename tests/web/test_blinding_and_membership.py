@@ -30,8 +30,11 @@ def world(app):
 
 
 def _annotator_reads(app):
-    """Every GET route that the access matrix lets an annotator read (status 200)."""
+    """Every GET route that the access matrix lets an annotator read (status 200); the
+    favicon (a static image) holds no article data."""
     for rule in site_rules(app):
+        if rule.rule == "/favicon.ico":
+            continue
         route = entry_for(rule)
         if route is not None and route.method == "GET" and route.expect["annotator"] == 200:
             yield rule, route

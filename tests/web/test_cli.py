@@ -245,7 +245,8 @@ def test_demo_twice_creates_nothing_twice(separate_app):
     assert first.exit_code == 0, first.output
     assert "password" in first.stdout and "Serving" not in first.stdout
     after_first = counts(separate_app)
-    assert after_first["User"] == 3 and after_first["Project"] == 1
+    assert after_first["User"] == 4 and after_first["Project"] == 1  # lead, 2 annotators, admin
+    assert "(site admin)" in first.stdout
     assert after_first["Document"] >= 3
     assert after_first["Assignment"] == 2 * after_first["Document"]
     second = runner.invoke(args=["demo", "--no-serve"])
@@ -263,6 +264,8 @@ def test_demo_twice_creates_nothing_twice(separate_app):
             assert b"Media bias demo" in home.data
             if "annotator" in line:
                 assert b"Continue" in home.data
+            # The admin account manages users from the browser; the others may not.
+            assert client.get("/users").status_code == (200 if "site admin" in line else 403)
             client.post("/logout")
 
 

@@ -65,7 +65,7 @@ def spans_snapshot():
     )
 
 
-@pytest.mark.parametrize("who, status", [("alice", 403), ("otto", 403), (None, 401)])
+@pytest.mark.parametrize("who, status", [("alice", 403), ("otto", 404), (None, 401)])
 def test_only_leads_may_curate(client, auth, world, who, status):
     if who:
         auth.login(who)

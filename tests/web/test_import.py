@@ -113,7 +113,8 @@ def test_upload_each_format(app, lead, pid, kind):
     new = set(documents(app, pid)) - {"old-1"}
     assert new == EXPECTED_IDS[kind]
     flashed = page_text(lead.get(f"/projects/{pid}/documents"))
-    assert f"Imported {len(new)} articles; skipped 0 duplicates." in flashed
+    noun = "article" if len(new) == 1 else "articles"
+    assert f"Imported {len(new)} {noun}; skipped 0 duplicates." in flashed
 
 
 def test_upload_stores_fields(app, lead, pid):

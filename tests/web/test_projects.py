@@ -370,9 +370,11 @@ def test_delete_question(app, lead, ids):
 
 def test_add_member_and_change_role(app, lead, ids):
     url = base(ids) + "/members"
-    assert lead.post(url, data={"username": "bob", "role": "annotator"}).status_code == 302
+    added = lead.post(url, data={"username": "bob", "role": "annotator"}, follow_redirects=True)
+    assert "bob is now an annotator." in added.get_data(as_text=True)
     assert ("bob", "annotator") in project_state(app, ids)["members"]
-    lead.post(url, data={"username": "bob", "role": "lead"})
+    changed = lead.post(url, data={"username": "bob", "role": "lead"}, follow_redirects=True)
+    assert "bob is now a lead." in changed.get_data(as_text=True)
     assert ("bob", "lead") in project_state(app, ids)["members"]
     assert len(project_state(app, ids)["members"]) == 3
 
@@ -439,7 +441,7 @@ def test_overview_and_assign_button(app, lead, ids):
     page = lead.get(base(ids))
     assert b"4 articles, 0 assigned." in page.data
     response = lead.post(base(ids) + "/assign", follow_redirects=True)
-    assert b"Created 4 assignments for 1 annotators" in response.data
+    assert b"Created 4 assignments for 1 annotator" in response.data
     assert b"4 articles, 4 assigned." in response.data
     documents = lead.get(base(ids) + "/documents")
     assert documents.status_code == 200

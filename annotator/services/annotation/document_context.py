@@ -86,8 +86,9 @@ def _statement():
 
 
 def document_context(user: User, document_id: int, *, assigned: bool = True) -> DocumentContext:
-    """The article as ``user`` may see it. NotFound if it does not exist; Forbidden if the user
-    is not in its project or (with ``assigned``) is an annotator it is not assigned to."""
+    """The article as ``user`` may see it. NotFound if it does not exist or the user is not in
+    its project (the same answer, so ids cannot be probed); Forbidden if (with ``assigned``)
+    the user is an annotator it is not assigned to."""
     row = (
         read_connection()
         .execute(_statement(), {"uid": user.id, "document_id": document_id})
@@ -98,7 +99,7 @@ def document_context(user: User, document_id: int, *, assigned: bool = True) -> 
     *fields, role, status = row
     role = "admin" if user.is_admin else role
     if role is None:
-        raise Forbidden("You are not a member of this project.")
+        raise NotFound("No such article.")
     context = DocumentContext(*fields, role=role, status=status)
     if assigned and not context.lead and status is None:
         raise Forbidden("This article is not assigned to you.")

@@ -57,8 +57,13 @@ def gold_dict(gold: GoldSpan, label_name: str | None = None) -> dict[str, Any]:
 
 
 def lead_document(user: User, document_id: int) -> tuple[Project, Document]:
+    """The article and its project for a lead; a non-member hears "No such article." as for a
+    missing id."""
     document = load_document(document_id)
-    project, _ = load_project(user, document.project_id, lead=True)
+    try:
+        project, _ = load_project(user, document.project_id, lead=True)
+    except NotFound:
+        raise NotFound("No such article.") from None
     return project, document
 
 
@@ -66,7 +71,10 @@ def lead_gold(user: User, gold_id: int) -> tuple[GoldSpan, Document]:
     gold = db.session.get(GoldSpan, gold_id)
     if gold is None:
         raise NotFound("No such gold span.")
-    _, document = lead_document(user, gold.document_id)
+    try:
+        _, document = lead_document(user, gold.document_id)
+    except NotFound:
+        raise NotFound("No such gold span.") from None
     return gold, document
 
 

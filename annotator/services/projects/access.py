@@ -23,13 +23,13 @@ def project_role(user: User | None, project_id: int) -> str | None:
 
 
 def load_project(user: User, project_id: int, *, lead: bool = False) -> tuple[Project, str]:
-    """The project and the user's role; NotFound / Forbidden otherwise."""
+    """The project and the user's role; NotFound / Forbidden otherwise.
+
+    A non-member gets the same NotFound as for a missing project, so ids cannot be probed."""
     project = db.session.get(Project, project_id)
-    if project is None:
+    role = project_role(user, project_id) if project is not None else None
+    if project is None or role is None:
         raise NotFound("No such project.")
-    role = project_role(user, project_id)
-    if role is None:
-        raise Forbidden("You are not a member of this project.")
     if lead and role not in ("lead", "admin"):
         raise Forbidden("Only the project's leads can do this.")
     return project, role

@@ -16,6 +16,7 @@ from annotator.extensions import db
 from annotator.models import Assignment, Document, Project
 from annotator.services.errors import ServiceError
 from annotator.services.projects.projects import annotators
+from annotator.wording import plural
 
 
 @dataclass
@@ -26,11 +27,15 @@ class AssignReport:
     unfilled: int = 0
 
     def summary(self) -> str:
-        text = f"Created {self.created} assignments for {self.annotators} annotators"
+        text = (
+            f"Created {plural(self.created, 'assignment')} "
+            f"for {plural(self.annotators, 'annotator')}"
+        )
         if self.moved:
-            text += f", moved {self.moved} unstarted ones to balance workloads"
+            text += f", moved {plural(self.moved, 'unstarted one')} to balance workloads"
         if self.unfilled:
-            text += f"; {self.unfilled} articles have fewer than k annotators available"
+            have = "has" if self.unfilled == 1 else "have"
+            text += f"; {plural(self.unfilled, 'article')} {have} fewer than k annotators available"
         return text + "."
 
 

@@ -13,6 +13,7 @@ from annotator.models.base import utcnow
 from annotator.services.errors import ServiceError
 from annotator.services.projects.outlets import match_outlets
 from annotator.services.transfer.article_files import ArticleRow, ImportFailed, read_articles
+from annotator.wording import plural
 
 
 @dataclass
@@ -20,9 +21,14 @@ class ImportReport:
     imported: int = 0
     duplicates: int = 0
     files: list[str] = field(default_factory=list)
+    # Per uploaded file: [imported, duplicates] (filled by ``import_files``).
+    by_file: dict[str, list[int]] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return f"Imported {self.imported} articles; skipped {self.duplicates} duplicates."
+        return (
+            f"Imported {plural(self.imported, 'article')}; "
+            f"skipped {plural(self.duplicates, 'duplicate')}."
+        )
 
 
 def import_files(
@@ -38,16 +44,21 @@ def import_files(
     The caller commits (or rolls back).
     """
     rows: list[ArticleRow] = []
+    origins: list[str] = []  # the uploaded file of each row
     report = ImportReport()
     try:
         for name, data in files:
-            rows.extend(read_articles(name, data, max_chars=max_chars, max_records=max_records))
+            found = read_articles(name, data, max_chars=max_chars, max_records=max_records)
+            rows.extend(found)
+            key = name if name not in report.by_file else f"{name} ({len(report.files) + 1})"
+            origins.extend([key] * len(found))
             report.files.append(name)
+            report.by_file[key] = [0, 0]
             if len(rows) > max_records:
                 raise ImportFailed(name, None, f"more than {max_records} articles in one import.")
     except ImportFailed as exc:
         raise ServiceError(str(exc)) from None
-    return insert_rows(project, rows, report, progress=progress)
+    return insert_rows(project, rows, report, progress=progress, origins=origins)
 
 
 # Reading all of a project's keys (from the two indexes alone) is cheaper than looking the
@@ -60,16 +71,25 @@ INSERT_BATCH = 1000
 
 
 def insert_rows(
-    project: Project, rows: list[ArticleRow], report: ImportReport | None = None, progress=None
+    project: Project,
+    rows: list[ArticleRow],
+    report: ImportReport | None = None,
+    progress=None,
+    origins: list[str] | None = None,
 ) -> ImportReport:
     report = report or ImportReport()
     seen_ids, seen_hashes = existing_keys(project.id, rows)
     project_id, now = project.id, utcnow()  # one import, one creation time
     values = []
-    for row in rows:
+    for i, row in enumerate(rows):
+        counts = report.by_file.get(origins[i]) if origins else None
         if row.external_id in seen_ids or row.sha256 in seen_hashes:
             report.duplicates += 1
+            if counts is not None:
+                counts[1] += 1
             continue
+        if counts is not None:
+            counts[0] += 1
         seen_ids.add(row.external_id)
         seen_hashes.add(row.sha256)
         values.append(
