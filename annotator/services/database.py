@@ -9,6 +9,11 @@ MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migration
 
 def upgrade_database() -> None:
     """Apply every migration (creates the database file on SQLite)."""
-    from flask_migrate import upgrade
+    from flask import current_app
+    from flask_migrate import Migrate, upgrade
 
+    from annotator.extensions import db
+
+    if "migrate" not in current_app.extensions:  # an app built for the web server
+        Migrate(current_app, db, directory=MIGRATIONS)
     upgrade(directory=MIGRATIONS)
