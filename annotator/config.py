@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +13,19 @@ DEFAULT_SECRET_KEY = "dev-insecure-change-me"
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
+
+
+@functools.cache
+def static_build(folder: str = str(STATIC)) -> str:
+    """A short hash of every file under the static folder (names and contents): the static
+    URLs carry it (``/static/<hash>/js/...``), so browsers may keep each file for a year and
+    any change to any file gives every file a new URL."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def instance_path() -> str:
@@ -37,6 +52,8 @@ def defaults(instance: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "10 per minute",
         "REDIS_URL": None,
+        # The RQ queue training runs go to (``rq worker --url $ANNOTATOR_REDIS_URL <name>``).
+        "JOB_QUEUE": "annotator",
         # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed.
         "TRUSTED_PROXIES": [],
     }
@@ -46,6 +63,7 @@ ENV_KEYS = {
     "ANNOTATOR_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "ANNOTATOR_SECRET_KEY": "SECRET_KEY",
     "ANNOTATOR_REDIS_URL": "REDIS_URL",
+    "ANNOTATOR_JOB_QUEUE": "JOB_QUEUE",
     "ANNOTATOR_ALLOW_REGISTRATION": "ALLOW_REGISTRATION",
     "ANNOTATOR_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "ANNOTATOR_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",

@@ -1,11 +1,18 @@
-"""The annotate page: server-rendered shell; the article and spans load through /api/v1."""
+"""The annotate page: a server-rendered shell with the article's data (what
+``GET /api/v1/documents/<id>`` answers) in the page, so the first render needs no second round
+trip; later changes go through /api/v1."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+import orjson
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from annotator.services.annotation.document_context import document_context
+from annotator.services.annotation.document_view import document_payload
 from annotator.services.annotation.documents import document_for
+from annotator.services.errors import ServiceError
 from annotator.services.projects.access import is_lead
 from annotator.services.projects.guidelines import render_guidelines
 from annotator.services.projects.progress import next_document
@@ -19,14 +26,38 @@ bp = Blueprint("annotate", __name__, url_prefix="/projects")
 def page(project_id: int, document_id: int):
     project, role = project_or_abort(project_id)
     document = document_for(current_user, role, project, document_id)
-    return render_template(
-        "annotate/page.html",
-        project=project,
-        role=role,
-        lead=is_lead(role),
-        document=document,
-        guidelines_html=render_guidelines(project.guidelines),
+    lead = is_lead(role)
+    response = make_response(
+        render_template(
+            "annotate/page.html",
+            project=project,
+            role=role,
+            lead=lead,
+            document=document,
+            guidelines_html=render_guidelines(project.guidelines),
+            payload=_embedded_payload(document.id, lead),
+        )
     )
+    # The page holds the spans as they are now: never shown again from the browser's cache
+    # (the back button included), where they could be out of date.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _embedded_payload(document_id: int, lead: bool) -> Markup | None:
+    """The article's JSON for a ``<script type="application/json">`` block (``<``, ``>`` and
+    ``&`` escaped, so no ``</script>`` or ``<!--`` can end it), or None when the API would
+    answer with an error: the page then fetches it and shows that error."""
+    user = current_user._get_current_object()
+    viewing = (request.args.get("annotator") or None) if lead else None
+    try:
+        payload = document_payload(
+            user, document_context(user, document_id, assigned=False), viewing
+        )
+    except ServiceError:
+        return None
+    text = orjson.dumps(payload).decode()
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 @bp.route("/<int:project_id>/next")
