@@ -108,7 +108,9 @@ def start_run(project: Project, user: User, level: str, folds: int) -> ModelRun:
 
     run = create_run(project, user, level, folds)
     db.session.commit()
-    queue = get_queue(current_app.config.get("REDIS_URL"))
+    queue = get_queue(
+        current_app.config.get("REDIS_URL"), current_app.config.get("JOB_QUEUE", "annotator")
+    )
     run.job_id = queue.submit(
         "annotator.background.training_job",
         run.id,
