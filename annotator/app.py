@@ -51,6 +51,14 @@ def build_app(test_config: dict | None = None, *, web_server: bool = False) -> F
         app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     )
     engine_options.setdefault("json_deserializer", json_provider.json_column_loads)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A gevent worker serves many requests at once, each on its own connection while it
+        # waits for PostgreSQL; connections beyond the pool's size are closed on return, so a
+        # pool smaller than the worker's usual concurrency opens a new one (a new backend
+        # process) again and again. ANNOTATOR_DB_POOL_SIZE per worker (+ as many again).
+        size = int(app.config["DB_POOL_SIZE"])
+        engine_options.setdefault("pool_size", size)
+        engine_options.setdefault("max_overflow", size)
     cookie_session.init_app(app)
     read_connection.init_app(app)
     _init_extensions(app, new_sqlite)

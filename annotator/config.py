@@ -38,6 +38,7 @@ def defaults(instance: str) -> dict:
         "SECRET_KEY": DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance, "annotator.sqlite"),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "DB_POOL_SIZE": 16,  # PostgreSQL connections kept per worker
         "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,  # the article upload
         "MAX_REQUEST_BYTES": 2 * 1024 * 1024,  # every other request body
         "IMPORT_MAX_RECORDS": 100_000,
@@ -64,6 +65,7 @@ ENV_KEYS = {
     "ANNOTATOR_SECRET_KEY": "SECRET_KEY",
     "ANNOTATOR_REDIS_URL": "REDIS_URL",
     "ANNOTATOR_JOB_QUEUE": "JOB_QUEUE",
+    "ANNOTATOR_DB_POOL_SIZE": "DB_POOL_SIZE",
     "ANNOTATOR_ALLOW_REGISTRATION": "ALLOW_REGISTRATION",
     "ANNOTATOR_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "ANNOTATOR_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
