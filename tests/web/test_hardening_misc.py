@@ -142,3 +142,20 @@ def test_the_gunicorn_master_never_imports_the_database_drivers(app, world, tmp_
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_workers_give_freed_memory_back_after_imports_exports_and_big_bodies():
+    import runpy
+
+    give_back = runpy.run_path("gunicorn.conf.py")["_give_back_memory"]
+    calls = []
+    give_back.__globals__["MALLOC_TRIM"] = calls.append
+    for environ in (
+        {"PATH_INFO": "/projects/3/import", "CONTENT_LENGTH": "900"},
+        {"PATH_INFO": "/api/v1/projects/3/export"},
+        {"PATH_INFO": "/api/v1/documents/1/spans", "CONTENT_LENGTH": str(2**20)},
+        {"PATH_INFO": "/api/v1/documents/1", "CONTENT_LENGTH": ""},
+        {"PATH_INFO": "/api/v1/documents/1/spans", "CONTENT_LENGTH": "300"},
+    ):
+        give_back(environ)
+    assert calls == [0, 0, 0]  # the first three only
