@@ -25,9 +25,34 @@ bind = os.environ.get("ANNOTATOR_BIND", "127.0.0.1:8000")
 def on_starting(server):
     """Training runs of the thread backend die with their worker: any left "queued" or
     "running" by the previous server are marked failed before the new workers start (with
-    ANNOTATOR_REDIS_URL, runs live on in the rq workers and are left alone)."""
+    ANNOTATOR_REDIS_URL, runs live on in the rq workers and are left alone).
+
+    The check runs in a child process, so the master never imports the app (nor SQLAlchemy
+    and psycopg): psycopg chooses how it waits for the database when it is first imported, and
+    imported in the master it was inherited by the workers before gevent patched them, so each
+    wait for PostgreSQL blocked the whole worker (one request at a time per worker)."""
     if os.environ.get("ANNOTATOR_REDIS_URL"):
         return
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check, report the count, exit without running any cleanup
+        os.close(read)
+        code = 0
+        try:
+            os.write(write, str(_fail_interrupted_runs(server)).encode())
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        count = pipe.read().decode() or "0"
+    os.waitpid(pid, 0)
+    if count != "0":
+        server.log.warning("Marked %s interrupted training run(s) as failed.", count)
+
+
+def _fail_interrupted_runs(server) -> int:
     from annotator import create_app
     from annotator.extensions import db
     from annotator.services.analysis.training import fail_interrupted_runs
@@ -39,9 +64,8 @@ def on_starting(server):
         except Exception as exc:  # no database yet (before init-db): nothing to mark
             server.log.warning("Could not check for interrupted training runs: %s", exc)
             count = 0
-        db.engine.dispose()  # no connection crosses the fork into the workers
-    if count:
-        server.log.warning("Marked %d interrupted training run(s) as failed.", count)
+        db.engine.dispose()
+    return count
 
 
 def post_worker_init(worker):
@@ -74,7 +98,33 @@ def post_request(worker, req, environ, resp):
                 sock.close()
             except OSError:
                 pass
+    _give_back_memory(environ)
     if worker.cfg.worker_class_str == "gevent":
         import gevent
 
         gevent.sleep(0)
+
+
+def _malloc_trim():
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+MALLOC_TRIM = _malloc_trim()
+
+
+def _give_back_memory(environ) -> None:
+    """After an import or export (or any body of 1 MiB or more), hand the heap's free pages
+    back to the system: glibc keeps them otherwise, and one 2,000-article upload left a worker
+    ~30 MB larger for good (124 -> 92 MB RSS with the trim, measured in-process)."""
+    if MALLOC_TRIM is None:
+        return
+    path = environ.get("PATH_INFO", "")
+    length = environ.get("CONTENT_LENGTH") or "0"
+    big = length.isdigit() and int(length) >= 2**20
+    if big or "/export" in path or "/import" in path:
+        MALLOC_TRIM(0)

@@ -13,7 +13,9 @@ class InsecureSecretKey(RuntimeError):
     """Raised when the app would run in production with the default secret key."""
 
 
-def build_app(test_config: dict | None = None) -> Flask:
+def build_app(test_config: dict | None = None, *, web_server: bool = False) -> Flask:
+    """The app. ``web_server`` (``wsgi.py``): leave out what only commands use (Flask-Migrate
+    and Alembic, ~11 MB a worker); ``annotator init-db`` and ``flask db`` build it in full."""
     instance = config.instance_path()
     if test_config and test_config.get("INSTANCE_PATH"):
         instance = test_config["INSTANCE_PATH"]
@@ -23,6 +25,7 @@ def build_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(config.TEMPLATES),
         static_folder=str(config.STATIC),
+        static_url_path="/static/" + config.static_build(),
     )
     app.config.from_mapping(config.defaults(app.instance_path))
     if test_config is None:
@@ -48,9 +51,19 @@ def build_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     )
     engine_options.setdefault("json_deserializer", json_provider.json_column_loads)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A gevent worker serves many requests at once, each on its own connection while it
+        # waits for PostgreSQL; connections beyond the pool's size are closed on return, so a
+        # pool smaller than the worker's usual concurrency opens a new one (a new backend
+        # process) again and again. ANNOTATOR_DB_POOL_SIZE per worker (+ as many again).
+        size = int(app.config["DB_POOL_SIZE"])
+        engine_options.setdefault("pool_size", size)
+        engine_options.setdefault("max_overflow", size)
     cookie_session.init_app(app)
     read_connection.init_app(app)
     _init_extensions(app, new_sqlite)
+    if not web_server:
+        init_migrate(app)
     _register_blueprints(app)
 
     from annotator import cli, errors, navigation, security
@@ -109,14 +122,13 @@ def _refuse_default_secret(app: Flask) -> None:
 
 def _init_extensions(app: Flask, new_sqlite: str | None = None) -> None:
     from annotator import models, sqlite_writers  # noqa: F401  (models: register the tables)
-    from annotator.extensions import csrf, db, limiter, login_manager, migrate
+    from annotator.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
     with app.app_context():
         sqlite_writers.install(db.engine)
         if new_sqlite:
             _make_private_on_creation(db.engine, new_sqlite)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     _limit_decorated_routes_only(app, limiter)
@@ -131,6 +143,15 @@ def _init_extensions(app: Flask, new_sqlite: str | None = None) -> None:
     from annotator.auth.session_user import load_session_user
 
     login_manager.user_loader(load_session_user)
+
+
+def init_migrate(app: Flask) -> None:
+    """Flask-Migrate (the migrations and the ``flask db`` commands) on ``app``."""
+    from flask_migrate import Migrate
+
+    from annotator.extensions import db
+
+    Migrate(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
 
 
 def _limit_decorated_routes_only(app: Flask, limiter) -> None:

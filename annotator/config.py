@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +13,19 @@ DEFAULT_SECRET_KEY = "dev-insecure-change-me"
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
+
+
+@functools.cache
+def static_build(folder: str = str(STATIC)) -> str:
+    """A short hash of every file under the static folder (names and contents): the static
+    URLs carry it (``/static/<hash>/js/...``), so browsers may keep each file for a year and
+    any change to any file gives every file a new URL."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def instance_path() -> str:
@@ -23,6 +38,7 @@ def defaults(instance: str) -> dict:
         "SECRET_KEY": DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance, "annotator.sqlite"),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "DB_POOL_SIZE": 16,  # PostgreSQL connections kept per worker
         "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,  # the article upload
         "MAX_REQUEST_BYTES": 2 * 1024 * 1024,  # every other request body
         "IMPORT_MAX_RECORDS": 100_000,
@@ -42,6 +58,8 @@ def defaults(instance: str) -> dict:
         "TRAINING_PROCESS": "auto",
         # Seconds an external model server (Label Studio ML backend) may take to answer.
         "MODEL_SERVER_TIMEOUT": 5.0,
+        # The RQ queue training runs go to (``rq worker --url $ANNOTATOR_REDIS_URL <name>``).
+        "JOB_QUEUE": "annotator",
         # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed.
         "TRUSTED_PROXIES": [],
     }
@@ -51,6 +69,8 @@ ENV_KEYS = {
     "ANNOTATOR_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "ANNOTATOR_SECRET_KEY": "SECRET_KEY",
     "ANNOTATOR_REDIS_URL": "REDIS_URL",
+    "ANNOTATOR_JOB_QUEUE": "JOB_QUEUE",
+    "ANNOTATOR_DB_POOL_SIZE": "DB_POOL_SIZE",
     "ANNOTATOR_ALLOW_REGISTRATION": "ALLOW_REGISTRATION",
     "ANNOTATOR_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "ANNOTATOR_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",

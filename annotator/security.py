@@ -13,6 +13,9 @@ CSP = (
 )
 
 NO_STORE_PREFIXES = ("/settings/", "/users")
+# Static URLs carry a hash of the static files (``config.static_build``): a URL's content never
+# changes, so browsers keep it without asking again.
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def init_app(app) -> None:
@@ -24,6 +27,8 @@ def init_app(app) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.path.startswith(NO_STORE_PREFIXES):  # a new token is shown there once
             response.headers["Cache-Control"] = "no-store"
+        elif request.endpoint == "static" and response.status_code in (200, 304):
+            response.headers["Cache-Control"] = IMMUTABLE
         return response
 
 

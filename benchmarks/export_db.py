@@ -95,7 +95,7 @@ def fill(path: str, n_spans: int) -> int:
     con = sqlite3.connect(path)
     con.executemany(
         "INSERT INTO document (id, project_id, external_id, title, text, outlet, "
-        "author, url, meta, sha256, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "author, url, meta, sha256, created_at, story) VALUES (?,?,?,?,?,?,?,?,?,?,?,'')",
         docs,
     )
     con.executemany(

@@ -67,7 +67,9 @@ def fresh_database(url: str | None):
             return
         import psycopg
 
-        name = "annotator_bench_" + uuid.uuid4().hex[:8]
+        # ANNOTATOR_BENCH_DATABASE_PREFIX: where several people share one PostgreSQL server
+        prefix = os.environ.get("ANNOTATOR_BENCH_DATABASE_PREFIX", "annotator_bench_")
+        name = prefix + uuid.uuid4().hex[:8]
         parsed = urlparse(url.replace("+psycopg", ""))
         admin = parsed._replace(path="/postgres").geturl()
         with psycopg.connect(admin, autocommit=True) as conn:
@@ -316,3 +318,31 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[k]
+
+
+def worker_pids(proc: subprocess.Popen) -> list[int]:
+    """The gunicorn master's worker processes (its children), from /proc."""
+    path = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    return [int(p) for p in path.read_text().split()]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (from /proc/PID/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
+def memory_mib(pids: list[int]) -> dict:
+    """RSS and PSS (proportional set size: shared pages split among their sharers) summed
+    over the processes, in MiB, from /proc/PID/smaps_rollup."""
+    out = {"rss_mib": 0.0, "pss_mib": 0.0}
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            name, _, rest = line.partition(":")
+            if name in ("Rss", "Pss"):
+                out[f"{name.lower()}_mib"] += int(rest.split()[0]) / 1024
+    return out

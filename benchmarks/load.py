@@ -1,11 +1,16 @@
 """Load benchmark of the real server (prints figures; not a test).
 
-    python benchmarks/load.py [--database-url URL] [--workers N] [--spans 5000]
+    python benchmarks/load.py [--database-url URL] [--workers N] [--spans 5000] [--servers 2]
 
 Starts ``gunicorn wsgi:app`` on 127.0.0.1 against a fresh database and runs, seeded and bounded:
 W1 import (CLI and upload endpoint), W2 span creation by 16 browser-like clients, W3 article
 reads by 8 clients, W4 export (CLI and streaming download) with a count check, and the CLI export
 of a 250,000-span project for W4's spans/s. Prints one table and writes the same figures as JSON.
+
+Beside the rates it reports what is robust to a loaded machine: the CPU time the server's worker
+processes used per request in W2 and W3 (from /proc, so the load generator's own CPU is not in
+it) and the workers' RSS and PSS after W1-W4. ``--servers 2`` starts two servers on two ports
+against the one database and splits the clients between them (the figures are summed).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from multiprocessing import Manager, Pool
 from pathlib import Path
 
@@ -30,12 +36,15 @@ from benchmarks.harness import (  # noqa: E402
     Client,
     article,
     cli,
+    cpu_seconds,
     environment,
     fresh_database,
     gunicorn,
+    memory_mib,
     percentile,
     span_payload,
     words_of,
+    worker_pids,
 )
 
 ANNOTATORS = ["ann1", "ann2", "ann3", "ann4"]
@@ -133,6 +142,7 @@ def _annotate_worker(port, username, docs, count, seed, deadline, barrier) -> di
             break
         doc = rng.choice(list(cache))
         body = span_payload(rng, *cache[doc])
+        body["client_key"] = str(uuid.uuid4())  # as the browser sends it (for retries)
         began = time.perf_counter()
         status, _ = client.post_json(f"/api/v1/documents/{doc}/spans", body)
         latencies.append(time.perf_counter() - began)
@@ -264,49 +274,79 @@ def w4_at_scale(workdir: Path, spans: int) -> dict:
     }
 
 
+def _sessions(url: str) -> int:
+    """PostgreSQL: the sessions ever opened on the database (a pool that keeps too few
+    connections opens new ones under load, each a backend process); 0 on SQLite."""
+    if not url.startswith("postgres"):
+        return 0
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+        ).fetchone()
+    return int(row[0]) - 1  # not this one
+
+
 def run(args) -> dict:
     rng = random.Random(args.seed)
-    with fresh_database(args.database_url) as (url, instance):
+    with fresh_database(args.database_url) as (url, instance), ExitStack() as stack:
         env = environment(url, instance)
         setup(env)
-        with gunicorn(env, args.workers, args.threads, args.worker_class) as (port, _):
-            workdir = Path(instance)
-            w1 = w1_import(env, port, workdir, args.articles)
-            docs = {name: _assigned(port, name) for name in ANNOTATORS}
-            deadline = time.time() + args.seconds
-            per_client = args.spans // args.clients
-            jobs = [
-                (
-                    port,
-                    ANNOTATORS[i % 4],
-                    docs[ANNOTATORS[i % 4]],
-                    per_client,
-                    rng.randrange(10**9),
-                    deadline,
-                )
-                for i in range(args.clients)
-            ]
-            results, seconds = _run_clients(_annotate_worker, jobs, args.processes)
-            w2 = summarise(results, seconds, "created")
-            reads = [
-                (
-                    port,
-                    ANNOTATORS[i % 4],
-                    docs[ANNOTATORS[i % 4]],
-                    args.reads // 8,
-                    rng.randrange(10**9),
-                )
-                for i in range(8)
-            ]
-            results, seconds = _run_clients(_read_worker, reads, min(args.processes, 8))
-            w3 = summarise(results, seconds)
-            w4 = w4_export(env, port, workdir, w2["ok"])
-        w4["at_scale"] = w4_at_scale(Path(instance), args.export_spans)
+        servers = [
+            stack.enter_context(gunicorn(env, args.workers, args.threads, args.worker_class))
+            for _ in range(args.servers)
+        ]
+        ports = [port for port, _ in servers]
+        port = ports[0]
+        workdir = Path(instance)
+        w1 = w1_import(env, port, workdir, args.articles)
+        docs = {name: _assigned(port, name) for name in ANNOTATORS}
+        pids = [pid for _, proc in servers for pid in worker_pids(proc)]  # all up by now
+        deadline = time.time() + args.seconds
+        per_client = args.spans // args.clients
+        jobs = [
+            (
+                ports[i % len(ports)],
+                ANNOTATORS[i % 4],
+                docs[ANNOTATORS[i % 4]],
+                per_client,
+                rng.randrange(10**9),
+                deadline,
+            )
+            for i in range(args.clients)
+        ]
+        cpu, sessions = cpu_seconds(pids), _sessions(url)
+        results, seconds = _run_clients(_annotate_worker, jobs, args.processes)
+        w2 = summarise(results, seconds, "created")
+        w2["server_cpu_ms"] = 1000 * (cpu_seconds(pids) - cpu) / max(1, w2["requests"])
+        w2["connections_opened"] = _sessions(url) - sessions
+        reads = [
+            (
+                ports[i % len(ports)],
+                ANNOTATORS[i % 4],
+                docs[ANNOTATORS[i % 4]],
+                args.reads // 8,
+                rng.randrange(10**9),
+            )
+            for i in range(8)
+        ]
+        cpu, sessions = cpu_seconds(pids), _sessions(url)
+        results, seconds = _run_clients(_read_worker, reads, min(args.processes, 8))
+        w3 = summarise(results, seconds)
+        w3["server_cpu_ms"] = 1000 * (cpu_seconds(pids) - cpu) / max(1, w3["requests"])
+        w3["connections_opened"] = _sessions(url) - sessions
+        w4 = w4_export(env, port, workdir, w2["ok"])
+        memory = memory_mib(pids) | {"processes": len(pids)}
+        stack.close()
+        if args.export_spans:
+            w4["at_scale"] = w4_at_scale(Path(instance), args.export_spans)
     return {
         "database": "postgresql" if "postgres" in (args.database_url or "") else "sqlite",
         "worker_class": args.worker_class or SERVER_DEFAULTS["worker_class"],
         "workers": args.workers or SERVER_DEFAULTS["workers"],
         "threads": args.threads or SERVER_DEFAULTS["threads"],
+        "servers": args.servers,
         "cores": os.cpu_count(),
         "load_average": os.getloadavg(),
         "date": time.strftime("%Y-%m-%d %H:%M"),
@@ -314,16 +354,20 @@ def run(args) -> dict:
         "W2_annotate": w2,
         "W3_read": w3,
         "W4_export": w4,
+        "memory_after_W1_W4": memory,
     }
 
 
 def print_table(r: dict) -> None:
     w1, w2, w3, w4 = r["W1_import"], r["W2_annotate"], r["W3_read"], r["W4_export"]
-    scale = w4["at_scale"]
+    scale = w4.get("at_scale")
     kind = r["worker_class"]
     server = f"{r['workers']} {kind} workers" + (
         f" x {r['threads']} threads" if kind == "gthread" else ""
     )
+    if r["servers"] > 1:
+        server = f"{r['servers']} servers of {server}"
+    memory = r["memory_after_W1_W4"]
     print(
         f"\nannotator load benchmark — {r['database']}, gunicorn {server}, "
         f"{r['cores']} cores, load {r['load_average'][0]:.2f}"
@@ -338,8 +382,20 @@ def print_table(r: dict) -> None:
         ),
         ("W2 span creates", f"{w2['per_s']:,.0f} spans/s ({w2['ok']} ok, {w2['errors']} errors)"),
         ("W2 latency p50/p95/p99", f"{w2['p50_ms']:.1f}/{w2['p95_ms']:.1f}/{w2['p99_ms']:.1f} ms"),
+        (
+            "W2 server CPU per span create",
+            f"{w2['server_cpu_ms']:.2f} ms ({w2['connections_opened']} connections opened)",
+        ),
         ("W3 article reads", f"{w3['per_s']:,.0f} articles/s ({w3['errors']} errors)"),
         ("W3 latency p50/p95/p99", f"{w3['p50_ms']:.1f}/{w3['p95_ms']:.1f}/{w3['p99_ms']:.1f} ms"),
+        (
+            "W3 server CPU per article read",
+            f"{w3['server_cpu_ms']:.2f} ms ({w3['connections_opened']} connections opened)",
+        ),
+        (
+            f"workers' memory after W1-W4 ({memory['processes']})",
+            f"PSS {memory['pss_mib']:.0f} MiB, RSS {memory['rss_mib']:.0f} MiB",
+        ),
         ("W4 export via CLI", f"{w4['cli_spans_per_s']:,.0f} spans/s ({w4['cli_seconds']:.2f} s)"),
         ("W4 export via CLI, whole command", f"{w4['cli_wall_seconds']:.2f} s"),
         (
@@ -351,15 +407,18 @@ def print_table(r: dict) -> None:
             f"{'ok' if w4['count_ok'] else 'MISMATCH'} "
             f"({w4['cli_count']} spans, {w4['bytes']:,} bytes)",
         ),
-        (
-            f"W4 CLI export, {scale['spans']:,} spans (SQLite)",
-            f"{scale['cli_spans_per_s']:,.0f} spans/s ({scale['cli_seconds']:.2f} s)",
-        ),
-        (
-            "W4 count check at scale",
-            f"{'ok' if scale['count_ok'] else 'MISMATCH'} ({scale['bytes'] / 2**20:.0f} MiB)",
-        ),
     ]
+    if scale:
+        rows += [
+            (
+                f"W4 CLI export, {scale['spans']:,} spans (SQLite)",
+                f"{scale['cli_spans_per_s']:,.0f} spans/s ({scale['cli_seconds']:.2f} s)",
+            ),
+            (
+                "W4 count check at scale",
+                f"{'ok' if scale['count_ok'] else 'MISMATCH'} ({scale['bytes'] / 2**20:.0f} MiB)",
+            ),
+        ]
     for name, figure in rows:
         print(f"{name:<34}{figure:>28}")
 
@@ -370,6 +429,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py")
     parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py")
     parser.add_argument("--worker-class", default=None, help="default: gunicorn.conf.py")
+    parser.add_argument("--servers", type=int, default=1, help="app servers on as many ports")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--spans", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=16)
@@ -377,7 +437,7 @@ def main() -> None:
     parser.add_argument("--reads", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--export-spans", type=int, default=250_000, help="W4 at scale")
+    parser.add_argument("--export-spans", type=int, default=250_000, help="W4 at scale (0: skip)")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "load.json"))
     args = parser.parse_args()
     result = run(args)

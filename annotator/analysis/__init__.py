@@ -7,7 +7,16 @@ p-values corrected by Holm's method; ``stories`` compares the outlets within eac
 """
 
 from annotator.analysis.articles import Article, articles_from
-from annotator.analysis.report import analyse, table_rows
 from annotator.analysis.stories import stories
 
 __all__ = ["Article", "analyse", "articles_from", "stories", "table_rows"]
+
+
+def __getattr__(name: str):
+    """``analyse`` and ``table_rows`` load the report module (and numpy) on first use: the
+    web app imports this package for its pages, and its workers need numpy only there."""
+    if name in ("analyse", "table_rows"):
+        from annotator.analysis import report
+
+        return getattr(report, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,17 +1,13 @@
 """Figures of an analysis report drawn with matplotlib (Agg), as SVG, PNG or PDF bytes.
 
 Served as files (``<img src>`` and downloads), never inline, so the page's CSP stays intact.
+matplotlib (and numpy with it: ~45 MB and ~1 s per worker) is imported on the first figure,
+never by the app's start or its hot paths.
 """
 
 from __future__ import annotations
 
 import io
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
 KINDS = {
@@ -19,6 +15,15 @@ KINDS = {
     "questions": "Question means",
     "frames": "Attribute-value profile per article",
 }
+
+
+def _figure_class():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure
 
 
 def _selected(report: dict, kind: str) -> list[dict]:
@@ -36,7 +41,7 @@ def figure(report: dict, kind: str, fmt: str) -> bytes:
     measures = _selected(report, kind)
     groups = [g["name"] for g in report["groups"]]
     height = 3.2 if kind != "frames" else max(3.2, 0.35 * len(measures) + 1.5)
-    fig = Figure(figsize=(8, height), layout="constrained")
+    fig = _figure_class()(figsize=(8, height), layout="constrained")
     ax = fig.add_subplot()
     if not measures or not groups:
         ax.text(0.5, 0.5, "nothing to plot", ha="center", va="center", transform=ax.transAxes)

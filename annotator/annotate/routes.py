@@ -1,14 +1,29 @@
-"""The annotate page: server-rendered shell; the article and spans load through /api/v1."""
+"""The annotate page: a server-rendered shell with the article's data (what
+``GET /api/v1/documents/<id>`` answers) in the page, so the first render needs no second round
+trip; later changes go through /api/v1."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import orjson
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from annotator.extensions import db
 from annotator.navigation import add_project_link
 from annotator.projects.forms import ActionForm
 from annotator.services.annotation.comments import open_questions, set_resolved
+from annotator.services.annotation.document_context import document_context
+from annotator.services.annotation.document_view import document_payload
 from annotator.services.annotation.documents import document_for
 from annotator.services.errors import NotFound, ServiceError
 from annotator.services.projects.access import is_lead
@@ -29,15 +44,39 @@ def page(project_id: int, document_id: int):
         mark_picked(
             current_user.id, project, document.id, next_document(current_user.id, project.id)
         )
-    return render_template(
-        "annotate/page.html",
-        project=project,
-        role=role,
-        lead=is_lead(role),
-        document=document,
-        position=queue_position(current_user.id, project.id, document.id),
-        guidelines_html=render_guidelines(project.guidelines),
+    lead = is_lead(role)
+    response = make_response(
+        render_template(
+            "annotate/page.html",
+            project=project,
+            role=role,
+            lead=lead,
+            document=document,
+            position=queue_position(current_user.id, project.id, document.id),
+            guidelines_html=render_guidelines(project.guidelines),
+            payload=_embedded_payload(document.id, lead),
+        )
     )
+    # The page holds the spans as they are now: never shown again from the browser's cache
+    # (the back button included), where they could be out of date.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _embedded_payload(document_id: int, lead: bool) -> Markup | None:
+    """The article's JSON for a ``<script type="application/json">`` block (``<``, ``>`` and
+    ``&`` escaped, so no ``</script>`` or ``<!--`` can end it), or None when the API would
+    answer with an error: the page then fetches it and shows that error."""
+    user = current_user._get_current_object()
+    viewing = (request.args.get("annotator") or None) if lead else None
+    try:
+        payload = document_payload(
+            user, document_context(user, document_id, assigned=False), viewing
+        )
+    except ServiceError:
+        return None
+    text = orjson.dumps(payload).decode()
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 @bp.route("/<int:project_id>/next")

@@ -115,3 +115,47 @@ def test_interrupted_runs_are_marked_failed_at_start_up(app, world, monkeypatch)
     assert sorted(status for status, _ in rows) == ["failed", "failed", "finished"]
     assert all("Interrupted" in error for status, error in rows if status == "failed")
     assert messages == ["Marked 2 interrupted training run(s) as failed."]
+
+
+def test_the_gunicorn_master_never_imports_the_database_drivers(app, world, tmp_path):
+    """psycopg picks its way of waiting when it is imported: imported in the master before
+    gevent patches the workers, every wait for PostgreSQL blocked a whole worker."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    env.pop("ANNOTATOR_REDIS_URL", None)
+    env.update(
+        ANNOTATOR_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        ANNOTATOR_SECRET_KEY="a-real-secret-key",
+        ANNOTATOR_INSTANCE_PATH=app.instance_path,
+    )
+    script = (
+        "import runpy, sys\n"
+        "log = type('Log', (), {'warning': lambda self, *a: print(a[0] % a[1:])})()\n"
+        "runpy.run_path('gunicorn.conf.py')['on_starting'](type('S', (), {'log': log})())\n"
+        "print(sorted(m for m in ('sqlalchemy', 'psycopg', 'annotator.app') if m in sys.modules))\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_workers_give_freed_memory_back_after_imports_exports_and_big_bodies():
+    import runpy
+
+    give_back = runpy.run_path("gunicorn.conf.py")["_give_back_memory"]
+    calls = []
+    give_back.__globals__["MALLOC_TRIM"] = calls.append
+    for environ in (
+        {"PATH_INFO": "/projects/3/import", "CONTENT_LENGTH": "900"},
+        {"PATH_INFO": "/api/v1/projects/3/export"},
+        {"PATH_INFO": "/api/v1/documents/1/spans", "CONTENT_LENGTH": str(2**20)},
+        {"PATH_INFO": "/api/v1/documents/1", "CONTENT_LENGTH": ""},
+        {"PATH_INFO": "/api/v1/documents/1/spans", "CONTENT_LENGTH": "300"},
+    ):
+        give_back(environ)
+    assert calls == [0, 0, 0]  # the first three only

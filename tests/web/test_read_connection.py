@@ -52,3 +52,37 @@ def test_a_span_saved_in_one_request_is_read_back_in_the_next(app, client, auth)
     created = client.post(f"{url}/spans", json=body)
     assert created.status_code == 201
     assert [s["id"] for s in client.get(url).get_json()["spans"]] == [created.get_json()["id"]]
+
+
+def test_on_postgresql_the_article_read_runs_without_a_transaction(app, client, auth):
+    """No BEGIN before and no ROLLBACK after its statements (autocommit); a span save keeps
+    its transaction, and the pool hands the next request a connection in the default mode."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite reads on their own connection")
+        ids = make_world()
+        engine = db.engine
+    modes: list[tuple[str, bool]] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        modes.append((statement.split()[0], conn.connection.dbapi_connection.autocommit))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        auth.login("alice")
+        url = f"/api/v1/documents/{ids['document']}"
+        modes.clear()
+        payload = client.get(url).get_json()
+        read = list(modes)
+        label, text = payload["labels"][3]["id"], payload["document"]["text"]
+        modes.clear()
+        body = {"label_id": label, "start": 0, "end": 7, "text": text[:7]}
+        assert client.post(f"{url}/spans", json=body).status_code == 201
+        write = list(modes)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert read and all(autocommit for _, autocommit in read), read
+    assert write and not any(autocommit for _, autocommit in write), write
+    assert "INSERT" in {verb for verb, _ in write}

@@ -11,9 +11,6 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
-from annotator.agreement import project_report
-from annotator.agreement.decisions import question_agreement, span_decision_agreement
-from annotator.agreement.report import clean
 from annotator.extensions import db
 from annotator.models import (
     Assignment,
@@ -95,6 +92,8 @@ def _report(project: Project, n_boot: int, seed: int, decisions: bool) -> dict:
             .where(Document.project_id == project.id)
         )
     ]
+    from annotator.agreement import project_report  # numpy: on first use, not at start
+
     report = project_report(
         spans,
         lengths,
@@ -132,6 +131,9 @@ def decision_report(project: Project) -> dict:
     for doc in iter_documents(project.id):
         answers.extend(doc.answers)
         spans.extend(doc.spans)
+    from annotator.agreement.decisions import question_agreement, span_decision_agreement
+    from annotator.agreement.report import clean
+
     decided = span_decision_agreement(spans, label_records(project.id))
     out = {"questions": question_agreement(answers, questions), **decided}
     for name, entry in out["questions"].items():

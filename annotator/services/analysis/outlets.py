@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from annotator.analysis import analyse, articles_from, stories
+from annotator.analysis import articles_from, stories
 from annotator.analysis.articles import counted_attributes
 from annotator.extensions import db
 from annotator.models import (
@@ -144,6 +144,8 @@ def analysis_for(
 def _analysis(project, content, by, annotator, n_boot, n_perm, seed) -> dict:
     articles, left_out = project_articles(project, content, annotator)
     labels = label_records(project.id)
+    from annotator.analysis import analyse  # numpy: on first use, not at the app's start
+
     report = analyse(
         articles,
         by=by,

@@ -126,7 +126,9 @@ def start_run(project: Project, user: User, level: str, folds: int) -> ModelRun:
 
     run = create_run(project, user, level, folds)
     db.session.commit()
-    queue = get_queue(current_app.config.get("REDIS_URL"))
+    queue = get_queue(
+        current_app.config.get("REDIS_URL"), current_app.config.get("JOB_QUEUE", "annotator")
+    )
     database_url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     run.job_id = queue.submit(
         "annotator.background.training_job",

@@ -9,16 +9,22 @@ use it; anything that reads back its own writes stays on ``db.session``.
 That is SQLite, where a connection is a cheap handle in this process. On PostgreSQL a second
 connection costs round trips (its transaction's start, its reset on return to the pool) that a
 span save would pay on top of the session's: there the session's own connection is used.
+
+On PostgreSQL the article read (``READ_ONLY_ENDPOINTS``) runs that connection in autocommit:
+its statements write nothing, and under READ COMMITTED each of them sees its own snapshot
+inside a transaction too, so the transaction's BEGIN and the ROLLBACK on return to the pool
+were two round trips of five that changed nothing.
 """
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, request
 from sqlalchemy.engine import Connection
 
 from annotator.extensions import db
 
 _KEY = "_annotator_read_connection"
+READ_ONLY_ENDPOINTS = frozenset({"api.get_document"})
 
 
 def read_connection() -> Connection:
@@ -38,5 +44,12 @@ def _close(_exc: BaseException | None = None) -> None:
         connection.close()
 
 
+def _autocommit_reads() -> None:
+    if request.endpoint in READ_ONLY_ENDPOINTS and request.method in ("GET", "HEAD"):
+        if db.engine.dialect.name == "postgresql":
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_autocommit_reads)  # before the user loader's query
     app.teardown_appcontext(_close)

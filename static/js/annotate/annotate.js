@@ -1,4 +1,4 @@
-// The annotate page's entry point: load the article (preloaded by the page) and show it —
+// The annotate page's entry point: read the article's data (in the page) and show it —
 // the editable workspace, a lead's read-only view of one annotator, or all of them in lanes.
 
 import { api } from "./api.js";
@@ -20,7 +20,11 @@ const cfg = root.dataset;
 async function main() {
   let data;
   try {
-    data = await api.get(cfg.dataUrl); // with ?annotator= when a lead asked for it
+    // The page carries the article's data; without it (an error to show), ask the API.
+    const embedded = $("annotate-data");
+    data = embedded
+      ? JSON.parse(embedded.textContent)
+      : await api.get(cfg.dataUrl); // with ?annotator= when a lead asked for it
   } catch (err) {
     $("article").textContent = "";
     message(`The article could not be loaded: ${err.message}`);
