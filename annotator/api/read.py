@@ -117,6 +117,8 @@ def export_project(project_id: int):
         bundle=args.get("bundle") in ("1", "true"),
         raw_cells=args.get("raw_cells") in ("1", "true"),
         label_columns=args.get("label_columns") in ("1", "true"),
+        purpose=args.get("purpose", "work"),
+        aggregation=args.get("aggregation", "majority"),
     ).validate()
     body = stream(project, export_request)
     response = current_app.response_class(

@@ -33,11 +33,14 @@ from annotator.records import AnswerRecord, DocumentRecord
 
 @dataclass(frozen=True)
 class Selection:
-    """Which work to read: annotator and label names, and whether only finished work counts."""
+    """Which work to read: annotator and label names, whether only finished work counts, and
+    which articles: real work (``purpose="work"``, the default) or the training or control
+    items, which never mix with real work in agreement, gold or exports."""
 
     annotators: frozenset[str] | None = None
     labels: frozenset[str] | None = None
     done_only: bool = False
+    purpose: str = "work"
 
 
 def iter_documents(
@@ -136,7 +139,7 @@ class _BatchQueries:
                 Document.published,
                 cast(Document.meta, Text),
             )
-            .where(walk, Document.id > bindparam("after"))
+            .where(walk, Document.purpose == selection.purpose, Document.id > bindparam("after"))
             .order_by(Document.id)
             .limit(batch)
         )
@@ -147,7 +150,9 @@ class _BatchQueries:
             batch_ids = bindparam("ids", expanding=True)
         else:  # a subquery over the batch's range: no list of ids goes through the driver
             batch_ids = select(Document.id).where(
-                walk, Document.id.between(bindparam("first"), bindparam("last"))
+                walk,
+                Document.purpose == selection.purpose,
+                Document.id.between(bindparam("first"), bindparam("last")),
             )
 
         def in_batch(column):
