@@ -22,6 +22,7 @@ GROUPS = (
     "curation",
     "demo",
     "outlets",
+    "quality",
 )
 
 

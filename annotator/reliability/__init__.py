@@ -12,8 +12,10 @@ The models are crowd-kit's (https://github.com/Toloka/crowd-kit), not hand-writt
 * ``mace``: ``crowdkit.aggregation.MACE`` (Hovy et al. 2013): each annotator either knows the
   label or guesses; competence is the posterior probability that they are not guessing.
 
-Items with a single label still count (as in crowd-kit); nothing is dropped: every item in
-the input has a label and a distribution in the result.
+When every annotation has the same value no model is fitted: each item gets that value and
+competence is left empty (it cannot be estimated). Items with a single label still count
+(as in crowd-kit); nothing is dropped: every item in the input has a label and a
+distribution in the result.
 """
 
 from .models import METHODS, Aggregation, aggregate

@@ -33,12 +33,14 @@ def aggregate(
     method: str = "majority",
     *,
     seed: int = 0,
-    n_iter: int = 100,
+    n_iter: int | None = None,
     restarts: int = 10,
 ) -> Aggregation:
     """Estimate item labels and annotator competence with ``method`` (one of ``METHODS``).
 
-    An annotator's repeated label on one item counts once (the last one given wins)."""
+    An annotator's repeated label on one item counts once (the last one given wins).
+    ``n_iter`` and ``restarts`` default to crowd-kit's (Dawid-Skene 100 iterations; MACE 10
+    restarts of 50)."""
     if method not in METHODS:
         raise ValueError(f"unknown aggregation {method!r}; choose one of {', '.join(METHODS)}")
     latest: dict[tuple[Hashable, str], str] = {}
@@ -49,6 +51,12 @@ def aggregate(
         return out
     if method == "majority":
         return _majority(latest, out)
+    values = set(latest.values())
+    if len(values) == 1:  # one value only: every item has it; competence is not identifiable
+        (only,) = values
+        for item, _ in latest:
+            out.labels[item], out.probabilities[item] = only, {only: 1.0}
+        return out
     with warnings.catch_warnings():  # crowd-kit 1.4 uses pandas keywords pandas 3 deprecates
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", FutureWarning)
@@ -87,7 +95,7 @@ def _crowdkit(latest: dict, method: str, out: Aggregation, *, seed, n_iter, rest
 
     frame, items = _frame(latest)
     if method == "dawid_skene":
-        model = DawidSkene(n_iter=n_iter)
+        model = DawidSkene(n_iter=n_iter or 100)
         model.fit(frame)
         errors = model.errors_  # index (worker, observed label), columns: true label
         priors = model.priors_
@@ -97,7 +105,7 @@ def _crowdkit(latest: dict, method: str, out: Aggregation, *, seed, n_iter, rest
                 sum(priors[t] * worker.at[t, t] for t in priors.index if t in worker.index)
             )
     else:
-        model = MACE(n_restarts=restarts, n_iter=n_iter, random_state=seed)
+        model = MACE(n_restarts=restarts, n_iter=n_iter or 50, random_state=seed)
         model.fit(frame)
         # Rows of spamming_ follow pandas.factorize (first appearance); column 1 is the
         # probability that the annotator is not spamming, i.e. gives the true label.

@@ -100,3 +100,10 @@ def test_every_item_gets_a_label_and_repeats_count_once():
     assert aggregate([], "mace").labels == {}
     with pytest.raises(ValueError, match="unknown aggregation"):
         aggregate([], "glad")
+
+
+def test_one_value_everywhere_fits_no_model():
+    result = aggregate([("a", "x", "no"), ("a", "y", "no"), ("b", "x", "no")], "mace")
+    assert result.labels == {"a": "no", "b": "no"}
+    assert result.probabilities["a"] == {"no": 1.0}
+    assert result.competence == {}  # not identifiable: left empty, not guessed
