@@ -82,7 +82,11 @@ def list_spans(project_id: int):
     """Spans as plain records, a page of documents at a time (annotators: their own)."""
     project, role = load_project(current_user, project_id)
     offset, limit, rows = _document_page(project, role, Document.id)
-    selection = None if is_lead(role) else Selection(annotators=frozenset([current_user.username]))
+    # every article the page lists, training and control items too: an annotator's own spans
+    # on a control item come back like any other (nothing tells them apart)
+    selection = Selection(
+        annotators=None if is_lead(role) else frozenset([current_user.username]), purpose=None
+    )
     documents = iter_documents(project.id, selection, document_ids=[r.id for r in rows])
     spans = [
         {

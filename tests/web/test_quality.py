@@ -355,6 +355,12 @@ def test_control_items_come_at_the_rate_and_look_like_real_work(app, client, aut
         if i % 3 == 0 and expected.count("C") < 3:
             expected.append("C")
     assert "".join(kinds) == "".join(expected)
+    # the annotator's own spans on control items are listed like any other
+    listed = client.get(f"/api/v1/projects/{world['project']}/spans?limit=100").get_json()
+    served_controls = {
+        k for k, v in world.items() if k.startswith("control") and v in served and v in controls
+    }
+    assert served_controls and served_controls <= {s["document"] for s in listed["spans"]}
     # same page, same payload shape: nothing marks a control item
     assert _keys(control_payload) == _keys(work_payload)
     assert set(control_status) == set(work_status) == {"status", "next_document_id"}
