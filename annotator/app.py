@@ -181,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
         schema_routes,  # noqa: F401  (adds routes to projects_bp)
     )
     from annotator.projects.routes import bp as projects_bp
+    from annotator.quality.routes import bp as quality_bp
     from annotator.stats.routes import bp as stats_bp
 
     app.register_blueprint(auth_bp)
@@ -195,3 +196,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(modeling_bp)
     app.register_blueprint(curation_bp)
     app.register_blueprint(analysis_bp)
+    app.register_blueprint(quality_bp)

@@ -25,6 +25,9 @@ Rules
   ``MergeResult.unmerged`` with one of ``REASONS``.
 * Article-level answers: the value most annotators gave, when it is the single most common
   one and at least ``min_votes`` gave it; ties are left open. Existing gold answers stay.
+  With ``aggregation`` ``dawid_skene`` or ``mace`` the caller passes ``answer_labels``, the
+  reliability model's label per question (``annotator.reliability``, fitted on the whole
+  project): that value is proposed instead of the plain vote, whoever gave it as provenance.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from annotator.adjudication.attributes import notes_of, vote_attributes, vote_li
 from annotator.records import AnswerRecord, SpanRecord
 
 MATCHES = ("exact", "overlap")
+AGGREGATIONS = ("majority", "dawid_skene", "mace")
 
 # Why a candidate did not become gold: the key and what the summaries say.
 REASONS = {
@@ -57,10 +61,15 @@ REASONS = {
 class MergeRule:
     min_votes: int | None = None  # None: a strict majority of the annotators
     match: str = "exact"
+    aggregation: str = "majority"  # for article answers (see the module docstring)
 
     def __post_init__(self):
         if self.match not in MATCHES:
             raise ValueError(f"match must be one of {', '.join(MATCHES)}, not {self.match!r}")
+        if self.aggregation not in AGGREGATIONS:
+            raise ValueError(
+                f"aggregation must be one of {', '.join(AGGREGATIONS)}, not {self.aggregation!r}"
+            )
         if self.min_votes is not None and self.min_votes < 1:
             raise ValueError("min_votes must be at least 1")
 
@@ -135,6 +144,7 @@ def merge_document(
     rejected: Collection[tuple[str, int, int]] = (),
     gold_questions: Collection[str] = (),
     links: Mapping[str, Collection[str]] | None = None,
+    answer_labels: Mapping[str, str] | None = None,
 ) -> MergeResult:
     """Proposed gold for one document (see the module docstring).
 
@@ -195,7 +205,7 @@ def merge_document(
         cand.notes = notes_of(cand.sources)
     result.spans.sort(key=lambda c: (c.start, c.end, c.label))
     result.unmerged.sort(key=lambda u: (u.start, u.end, u.label, u.reason))
-    _merge_answers(result, answers, need, set(gold_questions))
+    _merge_answers(result, answers, need, set(gold_questions), answer_labels)
     return result
 
 
@@ -282,12 +292,17 @@ def _overlap_voters(spans: list[SpanRecord], start: int, end: int) -> dict[str, 
     return {who: s for who, (_, s) in best.items()}
 
 
-def _merge_answers(result, answers, need: int, have: set[str]) -> None:
+def _merge_answers(result, answers, need: int, have: set[str], model=None) -> None:
     by_question: dict[str, dict[str, str]] = defaultdict(dict)
     for a in answers:
         by_question[a.question][a.annotator] = str(a.value)
     for question in sorted(by_question):
         if question in have:
+            continue
+        if model is not None and question in model:
+            value = model[question]
+            who = sorted(p for p, v in by_question[question].items() if v == value)
+            result.answers.append(AnswerCandidate(question, value, who))
             continue
         votes = Counter(by_question[question].values())
         (value, count), *rest = votes.most_common()

@@ -87,3 +87,33 @@ def figure(report: dict, kind: str, fmt: str) -> bytes:
     out = io.BytesIO()
     fig.savefig(out, format=fmt, metadata={"Date": None} if fmt in ("svg", "pdf") else None)
     return out.getvalue()
+
+
+def learning_curve_figure(curves: dict[str, list[dict]], fmt: str, window: int = 5) -> bytes:
+    """Two panels, agreement with gold and with peers, by the n-th article finished: one line
+    per annotator (running mean of the last ``window`` articles)."""
+    from annotator.analysis.learning import smooth
+
+    fig = _figure_class()(figsize=(8, 5.4), layout="constrained")
+    axes = fig.subplots(2, 1, sharex=True)
+    for ax, key, title in (
+        (axes[0], "gold", "Partial span F1 against gold"),
+        (axes[1], "peers", "Mean partial span F1 against peers"),
+    ):
+        drawn = False
+        for who in sorted(curves):
+            line = smooth(curves[who], key, window)
+            if line:
+                ax.plot([n for n, _ in line], [v for _, v in line], marker=".", label=who)
+                drawn = True
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel("F1")
+        ax.set_title(f"{title} (running mean of {window})", fontsize=10)
+        if drawn:
+            ax.legend(fontsize=8, loc="lower right")
+        else:
+            ax.text(0.5, 0.5, "nothing to plot", ha="center", va="center", transform=ax.transAxes)
+    axes[1].set_xlabel("n-th article the annotator finished")
+    out = io.BytesIO()
+    fig.savefig(out, format=fmt, metadata={"Date": None} if fmt in ("svg", "pdf") else None)
+    return out.getvalue()

@@ -30,6 +30,7 @@ from annotator.services.projects.access import is_lead
 from annotator.services.projects.active_learning import mark_picked
 from annotator.services.projects.guidelines import render_guidelines
 from annotator.services.projects.progress import next_document, queue_position
+from annotator.services.quality.training import is_qualified
 from annotator.viewhelpers import project_or_abort
 
 bp = Blueprint("annotate", __name__, url_prefix="/projects")
@@ -85,6 +86,8 @@ def next_article(project_id: int):
     project, _ = project_or_abort(project_id)
     doc = next_document(current_user.id, project.id)
     if doc is None:
+        if not is_qualified(project.id, current_user.id):  # training done or failed
+            return redirect(url_for("quality.progress", project_id=project.id))
         return redirect(url_for("projects.overview", project_id=project.id))
     return redirect(url_for("annotate.page", project_id=project.id, document_id=doc, via="next"))
 

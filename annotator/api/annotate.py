@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -110,7 +110,13 @@ def post_status(document_id: int):
     assignment = set_status(current_user, document, data.get("status"), data.get("reason"))
     db.session.commit()
     following = next_document(current_user.id, project.id, after=document.id)
-    return jsonify({"status": assignment.status, "next_document_id": following})
+    body = {"status": assignment.status, "next_document_id": following}
+    if document.purpose == "training" and assignment.status == "done":
+        # training items (and only they) show the trainee their spans beside the gold
+        body["feedback_url"] = url_for(
+            "quality.feedback", project_id=project.id, document_id=document.id
+        )
+    return jsonify(body)
 
 
 @bp.post("/documents/<int:document_id>/time")

@@ -31,6 +31,12 @@ MERGE_RULE = {
             "description": "annotators who must agree; null: a strict majority",
         },
         "match": {"type": "string", "enum": ["exact", "overlap"]},
+        "aggregation": {
+            "type": "string",
+            "enum": ["majority", "dawid_skene", "mace"],
+            "description": "how article answers are pre-filled: a plain vote, or a reliability "
+            "model (Dawid-Skene, MACE) fitted on the project",
+        },
     },
 }
 ACCEPT = {

@@ -144,6 +144,10 @@ PATHS = {
                 _query("annotator", {"type": "string"}),
                 _query("done_only", {"type": "string", "enum": ["0", "1"]}),
                 _query("soft_labels", {"type": "string", "enum": ["0", "1"]}),
+                _query("purpose", {"type": "string", "enum": ["work", "training", "control"]}),
+                _query(
+                    "aggregation", {"type": "string", "enum": ["majority", "dawid_skene", "mace"]}
+                ),
                 _query("raw_cells", {"type": "string", "enum": ["0", "1"]}),
                 _query("label_columns", {"type": "string", "enum": ["0", "1"]}),
                 _query("bundle", {"type": "string", "enum": ["0", "1"]}),

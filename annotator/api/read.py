@@ -84,12 +84,14 @@ def list_spans(project_id: int):
     if request.args.getlist("annotator") and not is_lead(role):
         raise Forbidden("Only leads can view other annotators' spans.")
     offset, limit, rows = _document_page(project, role, Document.id)
+    # every article the page lists, training and control items too: an annotator's own spans
+    # on a control item come back like any other (nothing tells them apart)
     if not is_lead(role):
-        selection = Selection(annotators=frozenset([current_user.username]))
+        selection = Selection(annotators=frozenset([current_user.username]), purpose=None)
     elif request.args.getlist("annotator"):
-        selection = Selection(annotators=frozenset(request.args.getlist("annotator")))
+        selection = Selection(annotators=frozenset(request.args.getlist("annotator")), purpose=None)
     else:
-        selection = None
+        selection = Selection(annotators=None, purpose=None)
     documents = iter_documents(project.id, selection, document_ids=[r.id for r in rows])
     spans = [
         {
@@ -125,6 +127,8 @@ def export_project(project_id: int):
         bundle=args.get("bundle") in ("1", "true"),
         raw_cells=args.get("raw_cells") in ("1", "true"),
         label_columns=args.get("label_columns") in ("1", "true"),
+        purpose=args.get("purpose", "work"),
+        aggregation=args.get("aggregation", "majority"),
     ).validate()
     body = stream(project, export_request)
     response = current_app.response_class(

@@ -23,6 +23,7 @@ GROUPS = (
     "demo",
     "outlets",
     "history",
+    "quality",
 )
 
 

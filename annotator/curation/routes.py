@@ -44,7 +44,11 @@ def merge(project_id: int):
         if raw and not (raw.isascii() and raw.isdigit()):
             raise ServiceError("Minimum votes must be a whole number.")
         rule = parse_rule(
-            {"min_votes": int(raw) if raw else None, "match": request.form.get("match", "exact")}
+            {
+                "min_votes": int(raw) if raw else None,
+                "match": request.form.get("match", "exact"),
+                "aggregation": request.form.get("aggregation", "majority"),
+            }
         )
         summary = run_merge(current_user, project, rule)
     except ServiceError as exc:

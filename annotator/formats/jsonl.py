@@ -6,7 +6,9 @@ with no fields in pandas/pyarrow and ``datasets``, which Parquet cannot store) a
 with ``soft_labels=True``, ``soft_labels = {"annotators": n, "labels": {label: [[start, end,
 fraction], ...]}}``: for each label, runs of characters with the fraction of the document's ``n``
 annotators (those who finished the article and anyone with spans or answers; gold excluded)
-whose spans cover them.
+whose spans cover them; and ``soft_answers = {"method": m, "questions": {question: {value:
+probability}}}`` for the article's answered questions: vote fractions (``majority``) or a
+reliability model's posterior (``dawid_skene``, ``mace``; see ``annotator.reliability``).
 A span is ``{id?, annotator, label, start, end, text, attributes?, note?, guidelines_version?,
 fragments?}`` (``fragments``: a discontinuous span's ``[start, end]`` pieces, start/end their hull)
 (keys with empty values are left out). Lines are ASCII-only JSON (other characters escaped),
@@ -41,7 +43,7 @@ _SPAN_KEYS = {
     "guidelines_version",
     "fragments",
 }
-_LINE_KEYS = set(_DOC_KEYS) | {"spans", "answers", "gold", "soft_labels"}
+_LINE_KEYS = set(_DOC_KEYS) | {"spans", "answers", "gold", "soft_labels", "soft_answers"}
 
 
 def span_dict(s: SpanRecord, text: str) -> dict[str, Any]:
@@ -98,7 +100,15 @@ def soft_label_runs(doc: DocumentRecord, ndigits: int = 4) -> dict[str, Any]:
     return {"annotators": n, "labels": out}
 
 
-def document_dict(doc: DocumentRecord, *, soft: bool = False) -> dict[str, Any]:
+def _soft_answers(doc: DocumentRecord, soft_answers) -> dict[str, Any] | None:
+    if soft_answers is None:
+        return None
+    method, by_doc = soft_answers
+    questions = by_doc.get(doc.id)
+    return {"method": method, "questions": questions or {}}
+
+
+def document_dict(doc: DocumentRecord, *, soft: bool = False, soft_answers=None) -> dict[str, Any]:
     """The JSON object of one line."""
     text = doc.text
     d: dict[str, Any] = {
@@ -121,25 +131,37 @@ def document_dict(doc: DocumentRecord, *, soft: bool = False) -> dict[str, Any]:
         del d["meta"]
     if soft:
         d["soft_labels"] = soft_label_runs(doc)
+        answers = _soft_answers(doc, soft_answers)
+        if answers is not None:
+            d["soft_answers"] = answers
     return d
 
 
-def write_jsonl(documents: Iterable[DocumentRecord], *, soft_labels: bool = False) -> Iterator[str]:
-    """Yield one JSON line (with ``\\n``) per document: ``document_dict`` encoded once."""
-    for line in jsonl_lines(documents, soft_labels=soft_labels):
+def write_jsonl(
+    documents: Iterable[DocumentRecord], *, soft_labels: bool = False, soft_answers=None
+) -> Iterator[str]:
+    """Yield one JSON line (with ``\\n``) per document: ``document_dict`` encoded once.
+
+    ``soft_answers`` (with ``soft_labels``): ``(method, {document id: {question: {value:
+    probability}}})``."""
+    for line in jsonl_lines(documents, soft_labels=soft_labels, soft_answers=soft_answers):
         yield line.decode("ascii")
 
 
 def jsonl_lines(
-    documents: Iterable[DocumentRecord], *, soft_labels: bool = False
+    documents: Iterable[DocumentRecord], *, soft_labels: bool = False, soft_answers=None
 ) -> Iterator[bytes]:
     """``write_jsonl`` as bytes: the same lines, built by orjson from ``document_dict``'s shape."""
     texts = _asciijson.Texts()
     for doc in documents:
         try:
-            yield _asciijson.line(_document_obj(doc, soft_labels, texts))
+            obj = _document_obj(doc, soft_labels, texts)
+            if soft_labels and soft_answers is not None:
+                obj["soft_answers"] = _asciijson.nested(_soft_answers(doc, soft_answers))
+            yield _asciijson.line(obj)
         except TypeError:  # a value orjson cannot write (e.g. an integer beyond 64 bits)
-            yield (_dumps(document_dict(doc, soft=soft_labels)) + "\n").encode("ascii")
+            d = document_dict(doc, soft=soft_labels, soft_answers=soft_answers)
+            yield (_dumps(d) + "\n").encode("ascii")
 
 
 def _document_obj(doc: DocumentRecord, soft: bool, texts: _asciijson.Texts) -> dict[str, Any]:

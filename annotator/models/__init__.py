@@ -6,6 +6,7 @@ from annotator.models.documents import Assignment, Document, DocumentAnswer
 from annotator.models.gold import DocumentCuration, GoldAnswer, GoldEvent, GoldSpan
 from annotator.models.outlets import Outlet
 from annotator.models.projects import DocumentQuestion, Label, Membership, Project
+from annotator.models.quality import ItemScore, QualityEvent, TrainingAttempt
 from annotator.models.report_cache import ReportCache
 from annotator.models.spans import Span, SpanEvent
 from annotator.models.training import ModelRun, SuggestionDecision
@@ -23,6 +24,7 @@ __all__ = [
     "GoldAnswer",
     "GoldEvent",
     "GoldSpan",
+    "ItemScore",
     "Label",
     "Membership",
     "ModelRun",
@@ -33,6 +35,10 @@ __all__ = [
     "Span",
     "SpanEvent",
     "SuggestionDecision",
+    "QualityEvent",
+    "Span",
+    "SpanEvent",
+    "TrainingAttempt",
     "User",
 ]
 

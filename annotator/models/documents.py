@@ -46,12 +46,16 @@ class Document(db.Model):
     url: Mapped[str] = mapped_column(Text, default="")
     published: Mapped[date | None] = mapped_column(Date)
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # ``work`` (real articles), ``training`` or ``control`` (gold articles set aside to train
+    # and check annotators: never in agreement, gold or exports of real work).
+    purpose: Mapped[str] = mapped_column(String(16), default="work", server_default="work")
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = created_column()
 
     __table_args__ = (
         UniqueConstraint("project_id", "external_id", name="uq_document_project_external"),
         Index("ix_document_project_sha", "project_id", "sha256"),
+        CheckConstraint("purpose IN ('work', 'training', 'control')", name="purpose_valid"),
     )
 
     project = relationship("Project")

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -46,6 +47,17 @@ class Project(db.Model):
     active_learning: Mapped[bool] = mapped_column(Boolean, default=False)
     # A Label Studio ML backend serving suggestions instead of the project's own model.
     model_server_url: Mapped[str] = mapped_column(Text, default="")
+    # Training and quality control (services/quality): qualification needs a mean training
+    # score of at least ``training_pass`` within ``training_attempts`` attempts; one control
+    # article is served after every ``control_every`` real ones (0: none); an annotator whose
+    # control accuracy is below ``control_min_accuracy`` after ``control_min_items`` control
+    # articles is flagged, and paused too when ``control_pause`` is set.
+    training_pass: Mapped[float] = mapped_column(Float, default=0.6, server_default="0.6")
+    training_attempts: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    control_every: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    control_min_accuracy: Mapped[float] = mapped_column(Float, default=0.6, server_default="0.6")
+    control_min_items: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    control_pause: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A new random value whenever the labels or questions change (see services/schema_cache).
     schema_stamp: Mapped[str] = mapped_column(String(32), default=lambda: uuid4().hex)
     # Changed by database triggers on every write to the project's data (models/write_stamp).
@@ -59,6 +71,8 @@ class Project(db.Model):
             "suggestion_threshold <= 1)",
             name="suggestion_threshold_range",
         ),
+        CheckConstraint("control_every >= 0", name="control_every_nonnegative"),
+        CheckConstraint("training_attempts >= 1", name="training_attempts_positive"),
     )
 
     labels: Mapped[list[Label]] = relationship(
@@ -81,6 +95,11 @@ class Membership(db.Model):
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[str] = mapped_column(String(16))
+    # Passed the project's training (or was qualified while the project had no training set).
+    qualified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Control accuracy below the project's threshold; paused members are served no articles.
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         UniqueConstraint("user_id", "project_id", name="uq_membership_user_project"),

@@ -33,11 +33,15 @@ from annotator.records import AnswerRecord, DocumentRecord
 
 @dataclass(frozen=True)
 class Selection:
-    """Which work to read: annotator and label names, and whether only finished work counts."""
+    """Which work to read: annotator and label names, whether only finished work counts, and
+    which articles: real work (``purpose="work"``, the default) or the training or control
+    items, which never mix with real work in agreement, gold or exports; ``None``: every
+    article (the read API pages through what the caller may open, whatever its purpose)."""
 
     annotators: frozenset[str] | None = None
     labels: frozenset[str] | None = None
     done_only: bool = False
+    purpose: str | None = "work"
 
 
 def iter_documents(
@@ -124,6 +128,7 @@ class _BatchQueries:
         # "+ 0": SQLite walks the primary key in id order instead of using the project index,
         # which would sort the whole project for every batch
         walk = Document.project_id + 0 == project_id
+        purpose = () if selection.purpose is None else (Document.purpose == selection.purpose,)
         self.documents = (
             select(
                 Document.id,
@@ -136,7 +141,7 @@ class _BatchQueries:
                 Document.published,
                 cast(Document.meta, Text),
             )
-            .where(walk, Document.id > bindparam("after"))
+            .where(walk, *purpose, Document.id > bindparam("after"))
             .order_by(Document.id)
             .limit(batch)
         )
@@ -147,7 +152,9 @@ class _BatchQueries:
             batch_ids = bindparam("ids", expanding=True)
         else:  # a subquery over the batch's range: no list of ids goes through the driver
             batch_ids = select(Document.id).where(
-                walk, Document.id.between(bindparam("first"), bindparam("last"))
+                walk,
+                *purpose,
+                Document.id.between(bindparam("first"), bindparam("last")),
             )
 
         def in_batch(column):

@@ -200,6 +200,24 @@ EXPECTED.update(
     }
 )
 
+# Training and quality control (issue 21): the Quality page and its forms for leads; the
+# training progress, retry and feedback pages for members (feedback only on training items:
+# the world's article is real work, so 404).
+EXPECTED.update(
+    {
+        P + "/quality": Route("GET", lead_page()),
+        P + "/quality/learning-curve.<fmt>": Route("GET", lead_page()),
+        P + "/quality/settings": Route("POST", lead_page(302)),
+        P + "/quality/purpose": Route("POST", lead_page(302)),
+        P + "/quality/members/<int:user_id>/<action>": Route(
+            "POST", lead_page(302), args={"action": "quality_action"}
+        ),
+        P + "/training": Route("GET", project_page()),
+        P + "/training/retry": Route("POST", project_page(302)),
+        P + "/training/<int:document_id>/feedback": Route("GET", project_page(404)),
+    }
+)
+
 DEFAULT_ARGS = {
     "kind": "plot_kind",
     "fmt": "plot_fmt",
@@ -270,6 +288,7 @@ def build_world(app) -> dict:
             run=run.id,
             plot_kind="labels",
             plot_fmt="svg",
+            quality_action="pause",
             story="geneva-talks",
             comment=question_thread.id,
             docs_asset="swagger-ui.css",

@@ -55,7 +55,7 @@ def _report(project: Project, n_boot: int, seed: int, decisions: bool) -> dict:
             Document.outlet,
             func.length(Document.text),
             Document.title,
-        ).where(Document.project_id == project.id)
+        ).where(Document.project_id == project.id, Document.purpose == "work")
     ).all()
     external = {d.id: d.external_id for d in docs}
     spans = [
@@ -70,13 +70,17 @@ def _report(project: Project, n_boot: int, seed: int, decisions: bool) -> dict:
                 Span.guidelines_version,
             )
             .join(Document, Document.id == Span.document_id)
-            .where(Document.project_id == project.id)
+            .where(Document.project_id == project.id, Document.purpose == "work")
         )
     ]
     annotators: dict[str, set[str]] = defaultdict(set)
     for doc, user in db.session.execute(
-        select(Assignment.document_id, Assignment.user_id).where(
-            Assignment.project_id == project.id, Assignment.status == "done"
+        select(Assignment.document_id, Assignment.user_id)
+        .join(Document, Document.id == Assignment.document_id)
+        .where(
+            Assignment.project_id == project.id,
+            Assignment.status == "done",
+            Document.purpose == "work",  # training and control items never count
         )
     ):
         annotators[external[doc]].add(users[user])
@@ -89,7 +93,7 @@ def _report(project: Project, n_boot: int, seed: int, decisions: bool) -> dict:
         for doc, start, end, label in db.session.execute(
             select(GoldSpan.document_id, GoldSpan.start, GoldSpan.end, GoldSpan.label_id)
             .join(Document, Document.id == GoldSpan.document_id)
-            .where(Document.project_id == project.id)
+            .where(Document.project_id == project.id, Document.purpose == "work")
         )
     ]
     from annotator.agreement import project_report  # numpy: on first use, not at start

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, exists, select
+from sqlalchemy.orm import aliased
 
 from annotator.models import Assignment, Document, Membership, Project, User
 from annotator.services.annotation.read_connection import read_connection
@@ -49,8 +50,16 @@ class DocumentContext:
 
 @cache
 def _statement():
-    """Built once: the document joined to its project, the caller's membership and assignment."""
+    """Built once: the document joined to its project, the caller's membership and assignment
+    (and what the training and quality-control gate needs: the article's purpose, whether the
+    project has a training set, the member's qualification and pause)."""
     uid = bindparam("uid")
+    training = aliased(Document)
+    has_training = (
+        exists()
+        .where(training.project_id == Document.project_id, training.purpose == "training")
+        .correlate(Document)
+    )
     return (
         select(
             Document.id,
@@ -72,6 +81,10 @@ def _statement():
             Project.schema_stamp,
             Membership.role,
             Assignment.status,
+            Document.purpose,
+            has_training.label("has_training"),
+            Membership.qualified_at,
+            Membership.paused,
         )
         .join(Project, Project.id == Document.project_id)
         .outerjoin(
@@ -96,11 +109,24 @@ def document_context(user: User, document_id: int, *, assigned: bool = True) -> 
     )
     if row is None:
         raise NotFound("No such article.")
-    *fields, role, status = row
+    *fields, role, status, purpose, has_training, qualified_at, paused = row
     role = "admin" if user.is_admin else role
     if role is None:
         raise NotFound("No such article.")
     context = DocumentContext(*fields, role=role, status=status)
     if assigned and not context.lead and status is None:
         raise Forbidden("This article is not assigned to you.")
+    if role == "annotator" and status is not None:
+        refusal = gate_refusal(purpose, bool(has_training), qualified_at is not None, paused)
+        if refusal:
+            raise Forbidden(refusal)
     return context
+
+
+def gate_refusal(purpose: str, has_training: bool, qualified: bool, paused: bool) -> str | None:
+    """Why an annotator may not work on an assigned article now (None: they may)."""
+    if paused:
+        return "A lead has paused your work on this project; ask them to resume it."
+    if purpose == "work" and has_training and not qualified:
+        return "Pass the project's training first: real articles unlock when you do."
+    return None

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from annotator.extensions import db
-from annotator.models import Assignment, Document, DocumentAnswer, DocumentQuestion, User
+from annotator.models import (
+    Assignment,
+    Document,
+    DocumentAnswer,
+    DocumentQuestion,
+    Project,
+    Span,
+    User,
+)
 from annotator.models.base import utcnow
 from annotator.services.annotation.documents import assignment_of
 from annotator.services.errors import Forbidden, NotFound, ServiceError
+from annotator.services.projects.assigning import assign
+from annotator.services.quality.hooks import after_finish
+from annotator.services.quality.training import has_real_assignments
 
 STATUSES = ("in_progress", "done", "skipped")
 MAX_SECONDS_PER_BEAT = 600
@@ -74,7 +85,44 @@ def set_status(user: User, document: Document, status: Any, reason: Any = "") ->
     assignment.skip_reason = reason.strip() if status == "skipped" else ""
     assignment.started_at = assignment.started_at or now
     assignment.finished_at = now if status in ("done", "skipped") else None
+    if status in ("done", "skipped"):
+        db.session.flush()
+        if after_finish(user, document, status):  # passed the training: real work unlocks
+            unlock_real_work(document.project_id)
     return assignment
+
+
+def unlock_real_work(project_id: int) -> None:
+    """Fill and rebalance the assignments for a newly qualified annotator, once the lead has
+    assigned real work (before that there is nothing to share)."""
+    if not has_real_assignments(project_id):
+        return
+    try:
+        assign(db.session.get(Project, project_id))
+    except ServiceError:
+        pass  # e.g. no real articles yet: the lead assigns later
+
+
+def clear_work(user: User, document_ids: list[int]) -> int:
+    """Remove the user's spans (audited as deletions) and answers on these articles: a
+    training retry starts from a blank page. Returns the number of spans removed."""
+    from annotator.services.annotation.spans import audit, span_dict
+
+    spans = db.session.execute(
+        select(Span).where(Span.user_id == user.id, Span.document_id.in_(document_ids))
+    ).scalars()
+    removed = 0
+    for span in list(spans):
+        audit(span.id, span.document_id, user.id, "delete", span_dict(span), None)
+        db.session.delete(span)
+        removed += 1
+    db.session.execute(
+        delete(DocumentAnswer).where(
+            DocumentAnswer.user_id == user.id, DocumentAnswer.document_id.in_(document_ids)
+        )
+    )
+    db.session.flush()
+    return removed
 
 
 def _require_answers(user: User, document: Document) -> None:

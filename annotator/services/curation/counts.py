@@ -30,7 +30,7 @@ def gold_counts(project: Project) -> dict[str, int]:
             GoldSpan.disputes,
         )
         .join(Document, Document.id == GoldSpan.document_id)
-        .where(Document.project_id == project.id)
+        .where(Document.project_id == project.id, Document.purpose == "work")
     ):
         articles.add(doc)
         counts["spans"] += 1
@@ -43,7 +43,7 @@ def gold_counts(project: Project) -> dict[str, int]:
     answered = db.session.execute(
         select(GoldAnswer.document_id, func.count(GoldAnswer.id))
         .join(Document, Document.id == GoldAnswer.document_id)
-        .where(Document.project_id == project.id)
+        .where(Document.project_id == project.id, Document.purpose == "work")
         .group_by(GoldAnswer.document_id)
     ).all()
     articles |= {doc for doc, _ in answered}

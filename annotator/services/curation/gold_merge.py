@@ -50,6 +50,11 @@ def run_merge(
             Document.project_id == project.id
         )).all()
     )  # fmt: skip
+    model_labels: dict[str, dict[str, str]] = {}
+    if rule.aggregation != "majority":  # a reliability model fitted on the whole project
+        from annotator.services.quality.reliability import question_labels
+
+        model_labels = question_labels(project, rule.aggregation)
     for record in list(iter_documents(project.id, document_ids=document_ids)):
         doc_id = ids[record.id]
         existing = (
@@ -66,6 +71,7 @@ def run_merge(
             rejected=_rejected(doc_id),
             gold_questions=_question_names(doc_id, questions),
             links=links,
+            answer_labels=model_labels.get(record.id) if rule.aggregation != "majority" else None,
         )
         documents += 1
         open_questions += len(result.open_questions)
@@ -194,6 +200,10 @@ def parse_rule(data: dict) -> MergeRule:
     ):
         raise ServiceError("'min_votes' must be an integer from 1 to 100 (or null: majority).")
     try:
-        return MergeRule(min_votes=min_votes, match=data.get("match", "exact"))
+        return MergeRule(
+            min_votes=min_votes,
+            match=data.get("match", "exact"),
+            aggregation=data.get("aggregation", "majority"),
+        )
     except ValueError as exc:
         raise ServiceError(str(exc)) from None

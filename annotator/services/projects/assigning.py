@@ -3,6 +3,11 @@
 Re-running only fills gaps: started work (in progress, done, skipped) is never taken away.
 Unstarted assignments may move from the busiest annotator to the least busy one so that
 workloads differ by at most one wherever the k-distinct rule allows it.
+
+Only real articles (``Document.purpose == "work"``) are assigned, and only to qualified
+annotators (all of them when the project has no training set; see ``services/quality``):
+k per article and the workload balance count neither training nor control items, nor
+annotators still in training. Those get their training items here instead.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from annotator.extensions import db
 from annotator.models import Assignment, Document, Project
 from annotator.services.errors import ServiceError
 from annotator.services.projects.projects import annotators
+from annotator.services.quality.training import qualified_ids, sync_training
 from annotator.wording import plural
 
 
@@ -25,6 +31,7 @@ class AssignReport:
     moved: int = 0
     annotators: int = 0
     unfilled: int = 0
+    in_training: int = 0  # annotators not yet qualified: given their training items only
 
     def summary(self) -> str:
         text = (
@@ -36,6 +43,11 @@ class AssignReport:
         if self.unfilled:
             have = "has" if self.unfilled == 1 else "have"
             text += f"; {plural(self.unfilled, 'article')} {have} fewer than k annotators available"
+        if self.in_training:
+            are = "is" if self.in_training == 1 else "are"
+            text += (
+                f"; {plural(self.in_training, 'annotator')} {are} still in training (not counted)"
+            )
         return text + "."
 
 
@@ -43,21 +55,29 @@ def assign(project: Project, per_doc: int | None = None) -> AssignReport:
     k = per_doc or project.per_doc
     if k < 1:
         raise ServiceError("Each article needs at least one annotator (k >= 1).")
-    people = [u.id for u in annotators(project)]
-    report = AssignReport(annotators=len(people))
-    if not people:
+    everyone = [u.id for u in annotators(project)]
+    if not everyone:
         raise ServiceError("The project has no annotators to assign articles to.")
+    sync_training(project)
+    people = qualified_ids(project.id, everyone)
+    report = AssignReport(annotators=len(people))
+    report.in_training = len(everyone) - len(people)
+    if not people:
+        db.session.flush()
+        return report
     docs = (
         db.session.execute(
-            select(Document.id).where(Document.project_id == project.id).order_by(Document.id)
+            select(Document.id)
+            .where(Document.project_id == project.id, Document.purpose == "work")
+            .order_by(Document.id)
         )
         .scalars()
         .all()
     )
     current = db.session.execute(
-        select(Assignment.id, Assignment.document_id, Assignment.user_id, Assignment.status).where(
-            Assignment.project_id == project.id
-        )
+        select(Assignment.id, Assignment.document_id, Assignment.user_id, Assignment.status)
+        .join(Document, Document.id == Assignment.document_id)
+        .where(Assignment.project_id == project.id, Document.purpose == "work")
     ).all()
     members = set(people)
     on_doc: dict[int, set[int]] = defaultdict(set)

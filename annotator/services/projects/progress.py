@@ -49,17 +49,31 @@ def progress_for_user(user: User, project_ids: list[int]) -> dict[int, Progress]
 
 def next_document(user_id: int, project_id: int, after: int | None = None) -> int | None:
     """The user's next unfinished article: in-progress ones first, then by order of import, or
-    (active learning in force) the one the latest model is least certain about."""
-    from annotator.services.projects import active_learning
+    (active learning in force) the one the latest model is least certain about.
 
+    Training and quality control (``services/quality``): a paused member gets none; an
+    annotator who has not passed the project's training gets only training articles, in
+    their attempt's order; a control article queued for them comes before other unstarted
+    work (looking like any other article), active learning or not."""
+    from annotator.services.projects import active_learning
+    from annotator.services.quality.serving import queue_filter
+
+    gate = queue_filter(user_id, project_id)
+    if gate is None:
+        return None
+    where, first = gate
     query = (
         select(Assignment.document_id)
+        .join(Document, Document.id == Assignment.document_id)
         .where(
             Assignment.user_id == user_id,
             Assignment.project_id == project_id,
             Assignment.status.in_(("todo", "in_progress")),
+            *where,
         )
-        .order_by(case((Assignment.status == "in_progress", 0), else_=1), Assignment.document_id)
+        .order_by(
+            case((Assignment.status == "in_progress", 0), else_=1), *first, Assignment.document_id
+        )
         .limit(1)
     )
     if after is not None:
@@ -72,13 +86,21 @@ def next_document(user_id: int, project_id: int, after: int | None = None) -> in
     ).scalar_one_or_none()
     if started is not None:  # started work is never pushed aside
         return started
+    if db.session.get(Document, first).purpose in ("training", "control"):
+        return first  # a trainee's attempt order, or a control item due: kept as served
     by = active_learning.scores(project_id)
     if by is None:
         return first
-    todo = select(Assignment.document_id).where(
-        Assignment.user_id == user_id,
-        Assignment.project_id == project_id,
-        Assignment.status == "todo",
+    todo = (
+        select(Assignment.document_id)
+        .join(Document, Document.id == Assignment.document_id)
+        .where(
+            Assignment.user_id == user_id,
+            Assignment.project_id == project_id,
+            Assignment.status == "todo",
+            Document.purpose.not_in(("training", "control")),
+            *where,
+        )
     )
     if after is not None:
         todo = todo.where(Assignment.document_id != after)

@@ -77,6 +77,10 @@ def add_member(project: Project, user: User, role: str) -> Membership:
     else:
         member.role = role
     db.session.flush()
+    if role == "annotator":
+        from annotator.services.quality.training import sync_training
+
+        sync_training(project)  # a project with a training set: the newcomer trains first
     return member
 
 

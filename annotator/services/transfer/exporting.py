@@ -25,8 +25,10 @@ from annotator.formats import (
     stream_zip,
 )
 from annotator.models import Assignment, Document, Project, Span
+from annotator.models.quality import PURPOSES
 from annotator.queries import Selection, iter_documents, label_records
 from annotator.records import DocumentRecord
+from annotator.reliability import METHODS
 from annotator.services.errors import ServiceError
 
 CONTENTS = tuple(SELECTIONS)
@@ -43,6 +45,11 @@ class ExportRequest:
     bundle: bool = False
     raw_cells: bool = False  # CSV: formula-like cells verbatim (not neutralised)
     label_columns: bool = False  # CoNLL: one tag column per label (nested spans kept)
+    # Real work (default), or on request the training or control items, exported apart.
+    purpose: str = "work"
+    # Soft labels for article answers: vote fractions (majority) or a reliability model's
+    # posterior (dawid_skene, mace; see annotator.reliability).
+    aggregation: str = "majority"
 
     def validate(self) -> ExportRequest:
         if self.format not in WRITERS:
@@ -53,6 +60,14 @@ class ExportRequest:
             raise ServiceError("The hf format holds raw, gold and majority configs: use raw.")
         if self.soft_labels and self.format != "jsonl":
             raise ServiceError("Soft labels are only written in the jsonl format.")
+        if self.purpose not in PURPOSES:
+            raise ServiceError(f"Unknown purpose {self.purpose!r}; choose {', '.join(PURPOSES)}.")
+        if self.aggregation not in METHODS:
+            raise ServiceError(
+                f"Unknown aggregation {self.aggregation!r}; choose {', '.join(METHODS)}."
+            )
+        if self.aggregation != "majority" and not self.soft_labels:
+            raise ServiceError("An aggregation model applies to soft labels: set soft_labels.")
         return self
 
 
@@ -63,6 +78,8 @@ def slug(name: str) -> str:
 def filename(project: Project, request: ExportRequest) -> str:
     writer = WRITERS[request.format]
     base = f"{slug(project.name)}-{request.content}-{request.format}"
+    if request.purpose != "work":
+        base = f"{slug(project.name)}-{request.purpose}-{request.content}-{request.format}"
     return base + (".zip" if request.bundle else writer.extension)
 
 
@@ -88,6 +105,7 @@ def documents(project: Project, request: ExportRequest, tally: Tally | None = No
         annotators=frozenset(request.annotators) if request.annotators else None,
         labels=frozenset(request.labels) if request.labels else None,
         done_only=request.done_only,
+        purpose=request.purpose,
     )
     docs = SELECTIONS[request.content](iter_documents(project.id, selection))
     docs = _with_story_and_leaning(project, docs)
@@ -166,6 +184,10 @@ def writer_options(project: Project, request: ExportRequest, tally: Tally) -> di
     """The keyword options the request's writer takes (see ``Writer.options``)."""
     writer = WRITERS[request.format]
     options: dict = {"soft_labels": True} if request.soft_labels else {}
+    if request.soft_labels:
+        from annotator.services.quality.reliability import soft_answers
+
+        options["soft_answers"] = soft_answers(project, request.aggregation, request.purpose)
     if "labels" in writer.options:
         options["labels"] = label_records(project.id)
     if "report" in writer.options:
@@ -179,7 +201,9 @@ def writer_options(project: Project, request: ExportRequest, tally: Tally) -> di
 
 def count_documents(project: Project, request: ExportRequest) -> int:
     """How many articles the export will hold at most (for a progress bar)."""
-    query = select(func.count(Document.id)).where(Document.project_id == project.id)
+    query = select(func.count(Document.id)).where(
+        Document.project_id == project.id, Document.purpose == request.purpose
+    )
     return db.session.execute(query).scalar_one()
 
 
@@ -231,7 +255,7 @@ def card(
         dict(
             db.session.execute(
                 select(Document.outlet, func.count(Document.id))
-                .where(Document.project_id == project.id)
+                .where(Document.project_id == project.id, Document.purpose == "work")
                 .group_by(Document.outlet)
             ).all()
         )
@@ -239,14 +263,14 @@ def card(
     if "" in outlets or None in outlets:  # no outlet: one honest row
         outlets[""] = outlets.pop("", 0) + outlets.pop(None, 0)
     annotators = db.session.execute(
-        select(func.count(func.distinct(Assignment.user_id))).where(
-            Assignment.project_id == project.id
-        )
+        select(func.count(func.distinct(Assignment.user_id)))
+        .join(Document, Document.id == Assignment.document_id)
+        .where(Assignment.project_id == project.id, Document.purpose == "work")
     ).scalar_one()
     spans = db.session.execute(
         select(func.count(Span.id))
         .join(Document, Span.document_id == Document.id)
-        .where(Document.project_id == project.id)
+        .where(Document.project_id == project.id, Document.purpose == "work")
     ).scalar_one()
     note = "Not computed for this export."
     if spans > CARD_AGREEMENT_MAX_SPANS:

@@ -33,6 +33,10 @@ export function setupFinish({
       await queue.drained(15000);
       const result = await api.post(statusUrl, { status, reason });
       const next = result.next_document_id;
+      if (result.feedback_url) {  // a training article: see your spans beside the gold first
+        window.location.assign(result.feedback_url);
+        return;
+      }
       window.location.assign(
         next ? `${pageUrl.replace(/\/documents\/\d+\//, `/documents/${next}/`)}?via=next` : nextUrl,
       );

@@ -1,0 +1,1 @@
+"""Training, qualification and quality control pages (issue 21)."""
