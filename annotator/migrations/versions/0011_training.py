@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011training"
-down_revision = "0017reportcache"
+down_revision = "0010spanfragments"
 branch_labels = None
 depends_on = None
 

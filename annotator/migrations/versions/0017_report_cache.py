@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017reportcache"
-down_revision = "0010spanfragments"
+down_revision = "0011training"
 branch_labels = None
 depends_on = None
 
