@@ -130,6 +130,7 @@ PATHS = {
                             "hf",
                             "xmi",
                             "prodigy",
+                            "spacy",
                         ],
                     },
                 ),

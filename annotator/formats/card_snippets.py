@@ -129,7 +129,23 @@ for path in sorted(glob.glob("*/*.xmi")):
 print(len(docs), "articles;", spans, "spans")
 """
 
+_SPACY = """\
+import glob
+
+import spacy
+from spacy.tokens import DocBin, Span
+
+# one DocBin per annotator; spans (nested too) in doc.spans["sc"], attributes, notes and span
+# ids in span._.annotator, article fields and answers in doc.user_data["annotator"]
+Span.set_extension("annotator", default=None)
+nlp = spacy.blank("xx")
+for path in sorted(glob.glob("*.spacy")):
+    docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    print(path, len(docs), "articles;", sum(len(d.spans["sc"]) for d in docs), "spans")
+"""
+
 _SNIPPETS = {
+    "spacy": _SPACY,
     "prodigy": _PRODIGY,
     "xmi": _XMI,
     "hf": _HF,

@@ -20,6 +20,7 @@ from annotator.formats.jsonl import jsonl_lines, read_jsonl, write_jsonl
 from annotator.formats.labelstudio import labeling_config, read_labelstudio, write_labelstudio
 from annotator.formats.prodigy import write_prodigy
 from annotator.formats.ptc import read_ptc
+from annotator.formats.spacy_docbin import write_spacy
 from annotator.formats.xmi import write_xmi
 from annotator.formats.ziputil import stream_zip
 from annotator.records import DocumentRecord, LabelRecord
@@ -95,6 +96,9 @@ WRITERS: dict[str, Writer] = {
         Writer("prodigy", ".jsonl", "application/x-ndjson", False, write_prodigy,
                "Prodigy-style JSONL: one line per article and annotator, spans, answer",
                options=frozenset({"report"})),
+        Writer("spacy", ".zip", "application/zip", True, write_spacy,
+               "spaCy DocBin, one .spacy file per annotator, spans in doc.spans['sc'] "
+               "(needs annotator[spacy])", options=frozenset({"report"})),
         Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv,
                "one span per row (formula-like cells neutralised)",
                options=frozenset({"report", "raw"})),

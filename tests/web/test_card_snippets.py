@@ -27,6 +27,7 @@ FORMATS = [
     "hf",
     "xmi",
     "prodigy",
+    "spacy",
 ]
 
 
@@ -52,6 +53,8 @@ def test_card_snippet_runs_against_the_export(app, annotated, tmp_path, fmt):  #
     lines = run.stdout.strip().splitlines()
     if fmt == "prodigy":
         assert lines == ["1 articles; 7 spans"]  # the article nobody marked has no line
+    elif fmt == "spacy":  # every file holds every article
+        assert lines == ["alice.spacy 2 articles; 4 spans", "bob.spacy 2 articles; 3 spans"]
     elif fmt == "xmi":
         assert lines == ["1 articles; 7 spans"]
     elif fmt in ("jsonl", "labelstudio", "brat"):
