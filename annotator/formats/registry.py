@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from annotator.formats.ptc import read_ptc
 from annotator.formats.spacy_docbin import write_spacy
 from annotator.formats.xmi import write_xmi
 from annotator.formats.ziputil import stream_zip
-from annotator.records import DocumentRecord, LabelRecord
+from annotator.records import DocumentRecord
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,10 @@ class Writer:
     # LabelRecords: attribute types, links), ``report`` (a dict counting what the format could
     # not hold or changed), ``raw`` (CSV: formula-like cells verbatim).
     options: frozenset[str] = frozenset()
-    # Files a bundle adds for the consumer, from the project's LabelRecords (e.g. Label
-    # Studio's labelling config): ``extras(labels)`` gives ``(path, text)`` entries.
-    extras: Callable[[Sequence[LabelRecord]], list[tuple[str, str]]] | None = None
+    # Files a bundle adds for the consumer, from the project's LabelRecords and
+    # QuestionRecords (e.g. Label Studio's labelling config): ``extras(labels, questions)``
+    # gives ``(path, text)`` entries.
+    extras: Callable[..., list[tuple[str, str]]] | None = None
 
     def encoded(self, documents: Iterable[DocumentRecord], **options: Any) -> Iterator[bytes]:
         """A single-file format's output as UTF-8 bytes."""
@@ -81,7 +82,8 @@ WRITERS: dict[str, Writer] = {
         Writer("labelstudio", ".json", "application/json", False, write_labelstudio,
                "Label Studio tasks, one annotation per annotator (bundle: label_config.xml)",
                options=frozenset({"labels", "report"}),
-               extras=lambda labels: [("label_config.xml", labeling_config(labels))]),
+               extras=lambda labels, questions=(): [
+                   ("label_config.xml", labeling_config(labels, questions))]),
         Writer("brat", ".zip", "application/zip", True, write_brat,
                "brat standoff: a folder per annotator, links as relations, annotation.conf",
                options=frozenset({"labels", "report"})),

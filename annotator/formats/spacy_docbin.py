@@ -27,7 +27,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from annotator.formats._common import all_spans, safe_filename
+from annotator.formats._common import all_answers, all_spans, safe_filename
 from annotator.formats._links import count
 from annotator.formats.errors import FormatError
 from annotator.records import DocumentRecord, SpanRecord
@@ -94,7 +94,7 @@ def write_spacy(
         for s in all_spans(doc):
             by_who.setdefault(s.annotator, []).append(s)
         answers: dict[str, dict[str, str]] = {}
-        for a in doc.answers + doc.gold_answers:
+        for a in all_answers(doc):
             answers.setdefault(a.annotator, {})[a.question] = a.value
         for who in list(by_who) + list(answers) + list(doc.annotators):
             if who not in bins:

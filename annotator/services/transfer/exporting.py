@@ -25,7 +25,7 @@ from annotator.formats import (
     stream_zip,
 )
 from annotator.models import Assignment, Document, Project, Span
-from annotator.queries import Selection, iter_documents, label_records
+from annotator.queries import Selection, iter_documents, label_records, question_records
 from annotator.records import DocumentRecord
 from annotator.services.errors import ServiceError
 
@@ -189,7 +189,7 @@ def _with_card(project: Project, request: ExportRequest, entries, tally: Tally):
         yield name, content
     extras = WRITERS[request.format].extras
     if extras is not None:
-        for name, content in extras(label_records(project.id)):
+        for name, content in extras(label_records(project.id), question_records(project.id)):
             names.append(name)
             yield name, content
     from annotator.services.analysis.outlets import bundle_entries  # the outlet tables
