@@ -127,6 +127,7 @@ PATHS = {
                             "brat",
                             "conll",
                             "csv",
+                            "csv-answers",
                             "hf",
                             "xmi",
                             "prodigy",

@@ -29,6 +29,19 @@ from datasets import load_dataset
 
 ds = load_dataset("csv", data_files="{f}", split="train", keep_default_na=False)
 print(len(ds), "spans")
+
+# article answers (gold ones under annotator "gold"), one per row
+answers = pd.read_csv("answers.csv", keep_default_na=False, dtype=str)
+print(len(answers), "answers;", (answers["annotator"] == "gold").sum(), "gold")
+"""
+
+_ANSWERS = """\
+import pandas as pd
+
+# one article answer per row; gold answers under annotator "gold"
+df = pd.read_csv("{f}", keep_default_na=False, dtype=str)
+print(df["document_id"].nunique(), "articles;", len(df), "answers;",
+      (df["annotator"] == "gold").sum(), "gold")
 """
 
 _DOCCANO = """\
@@ -151,6 +164,7 @@ _SNIPPETS = {
     "hf": _HF,
     "jsonl": _JSONL,
     "csv": _CSV,
+    "csv-answers": _ANSWERS,
     "doccano": _DOCCANO,
     "doccano-relations": _DOCCANO,
     "doccano-merged": _DOCCANO,

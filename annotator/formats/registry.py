@@ -8,7 +8,7 @@ from typing import Any
 
 from annotator.formats.brat import read_brat, write_brat
 from annotator.formats.conll import write_conll
-from annotator.formats.csvfmt import write_csv
+from annotator.formats.csvfmt import write_answers_csv, write_csv
 from annotator.formats.doccano import (
     read_doccano,
     write_doccano,
@@ -102,7 +102,10 @@ WRITERS: dict[str, Writer] = {
                "spaCy DocBin, one .spacy file per annotator, spans in doc.spans['sc'] "
                "(needs annotator[spacy])", options=frozenset({"report"})),
         Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv,
-               "one span per row (formula-like cells neutralised)",
+               "one span per row (formula-like cells neutralised); bundle: answers.csv",
+               options=frozenset({"report", "raw", "answers"})),
+        Writer("csv-answers", ".csv", "text/csv; charset=utf-8", False, write_answers_csv,
+               "one article answer per row, gold answers under annotator gold",
                options=frozenset({"report", "raw"})),
     )
 }  # fmt: skip

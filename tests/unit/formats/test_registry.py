@@ -44,6 +44,7 @@ def test_registry():
         "brat",
         "conll",
         "csv",
+        "csv-answers",
     }
     assert set(READERS) == {"jsonl", "doccano", "labelstudio", "brat", "ptc"}
     assert get_writer("brat").multi_file and get_writer("brat").extension == ".zip"
