@@ -61,6 +61,17 @@ class SpanRecord:
 
 
 @dataclass(slots=True)
+class QuestionRecord:
+    """An article-level question: ``kind`` ``likert`` or ``choice``, ``values`` its answers in
+    the question's own order (``"1".."5"`` for a 1-5 Likert item)."""
+
+    name: str
+    kind: str = "choice"
+    values: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass(slots=True)
 class AnswerRecord:
     """An annotator's answer to an article-level question."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.formats.errors import FormatError
-from annotator.records import DocumentRecord, SpanRecord
+from annotator.records import AnswerRecord, DocumentRecord, SpanRecord
 
 GOLD = "gold"
 
@@ -97,6 +97,14 @@ def utf16_slice(text: str, start: int, end: int) -> str | None:
 def all_spans(doc: DocumentRecord) -> tuple[SpanRecord, ...]:
     """Annotators' spans followed by gold spans (gold uses annotator ``"gold"``)."""
     return doc.spans + doc.gold if doc.gold else doc.spans
+
+
+def all_answers(doc: DocumentRecord) -> tuple[AnswerRecord, ...]:
+    """Annotators' answers followed by the gold answers (annotator ``"gold"``); a gold-only
+    selection already carries the gold answers as ``answers``, so they are not repeated."""
+    if not doc.gold_answers or any(a.annotator == GOLD for a in doc.answers):
+        return doc.answers
+    return doc.answers + doc.gold_answers
 
 
 def annotators_of(spans: Iterable[SpanRecord]) -> list[str]:

@@ -24,23 +24,27 @@ collection we wrote. brat cannot hold spaces in labels or attribute names, space
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 from pathlib import Path
 from typing import IO, Any
 
 from annotator.formats._common import (
+    GOLD,
     check_stated,
     decode,
     split_gold,
 )
-from annotator.formats.bratwrite import _BREAKS, CONF_MARK
+from annotator.formats.bratwrite import _BREAKS, ANSWER_COLUMNS, ANSWERS, CONF_MARK
 from annotator.formats.bratwrite import line_fragments as line_fragments  # re-exported
 from annotator.formats.bratwrite import write_ann as write_ann
 from annotator.formats.bratwrite import write_brat as write_brat
+from annotator.formats.csvfmt import FORMULA_START
 from annotator.formats.errors import FormatError
 from annotator.formats.ziputil import read_zip
-from annotator.records import DocumentRecord, SpanRecord
+from annotator.records import AnswerRecord, DocumentRecord, SpanRecord
 
 _ID_LINE = re.compile(r"(?:[TEARMN][0-9]+|#[0-9]*|\*)\t")
 _N = "[0-9]{1,15}"
@@ -248,11 +252,41 @@ def _pairs(files: dict[str, bytes], annotator: str | None, label: str) -> list[D
             msg = f"{doc_id}.txt differs between annotators' folders"
             raise FormatError(f"{label}/{doc_key}.txt", None, msg)
         spans.extend(by_doc.get(doc_key, ()))
+    answers = _answers(files, label, set(merged))
     docs = []
     for doc_id, (text, spans) in merged.items():
         raw, gold = split_gold(spans)
-        docs.append(DocumentRecord(id=doc_id, text=text, spans=raw, gold=gold))
+        mine = answers.get(doc_id, [])
+        given = tuple(a for a in mine if a.annotator != GOLD)
+        gold_answers = tuple(a for a in mine if a.annotator == GOLD)
+        docs.append(DocumentRecord(id=doc_id, text=text, spans=raw, gold=gold, answers=given,
+                                   gold_answers=gold_answers))  # fmt: skip
     return docs
+
+
+def _answers(files: dict[str, bytes], label: str, known: set[str]):
+    """``answers.tsv`` (as ``write_brat`` writes it) by article: ``{doc_id: [AnswerRecord]}``."""
+    if ANSWERS not in files:
+        return {}
+    source = f"{label}/{ANSWERS}"
+    rows = csv.reader(io.StringIO(decode(files[ANSWERS], source), newline=""), delimiter="\t")
+    out: dict[str, list[AnswerRecord]] = {}
+    for n, row in enumerate(rows, 1):
+        if n == 1:
+            if tuple(row) != ANSWER_COLUMNS:
+                raise FormatError(source, 1, f"header must be {' '.join(ANSWER_COLUMNS)}")
+            continue
+        if len(row) != len(ANSWER_COLUMNS):
+            raise FormatError(source, n, f"expected {len(ANSWER_COLUMNS)} cells, got {len(row)}")
+        doc_id, who, question, value = (
+            c[1:] if c.startswith("'") and c[1:].startswith(FORMULA_START) else c for c in row
+        )
+        if doc_id not in known:
+            raise FormatError(source, n, f"no article {doc_id!r} (no {doc_id}.txt)")
+        if not who or not question:
+            raise FormatError(source, n, "an answer needs an annotator and a question")
+        out.setdefault(doc_id, []).append(AnswerRecord(doc_id, who, question, value))
+    return out
 
 
 def read_brat(
@@ -281,7 +315,8 @@ def read_brat(
             files = {
                 p.relative_to(root).as_posix(): p.read_bytes()
                 for p in sorted(root.rglob("*"))
-                if (p.suffix in (".ann", ".txt") or p.name == "annotation.conf") and p.is_file()
+                if (p.suffix in (".ann", ".txt") or p.name in ("annotation.conf", ANSWERS))
+                and p.is_file()
             }
     else:
         files = read_zip(source)

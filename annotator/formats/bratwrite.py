@@ -4,12 +4,15 @@ format; reading lives there."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from annotator.formats._common import all_spans, annotators_of, safe_filename
+from annotator.formats._common import all_answers, all_spans, annotators_of, safe_filename
 from annotator.formats._links import Schema, count, split_links
+from annotator.formats.csvfmt import neutralise
 from annotator.records import DocumentRecord, LabelRecord, SpanRecord
 
 _WS = re.compile(r"\s+")
@@ -169,11 +172,15 @@ def write_brat(
 ) -> Iterator[tuple[str, str]]:
     """Yield ``(path, content)`` zip entries as the brat server lays out a collection: one
     folder per annotator (``gold`` for gold) holding ``<doc>.txt`` and ``<doc>.ann``, and an
-    ``annotation.conf`` at the top for every folder."""
+    ``annotation.conf`` at the top for every folder. Article answers (brat has no
+    document-level annotation: an A-line must name a T, R or E id) go into ``answers.tsv`` at
+    the top (``answers_file``), which the brat server ignores."""
     conf = BratConf(labels)
+    answers: list[tuple[str, str, str, str]] = []
     for doc in documents:
         name = safe_filename(doc.id)
         spans = all_spans(doc)
+        answers += [(name, a.annotator, a.question, a.value) for a in all_answers(doc)]
         people = annotators_of(spans) + [a for a in doc.annotators if a not in annotators_of(spans)]
         if not people:  # nobody annotated it: the text (and an empty .ann) at the top
             yield f"{name}.txt", doc.text
@@ -187,3 +194,25 @@ def write_brat(
                 write_ann(mine, doc.text, labels=labels, report=report, conf=conf),
             )
     yield "annotation.conf", conf.text()
+    if answers:
+        yield ANSWERS, answers_file(answers, report)
+
+
+ANSWERS = "answers.tsv"
+ANSWER_COLUMNS = ("document", "annotator", "question", "value")
+
+
+def answers_file(rows: Iterable[tuple[str, str, str, str]], report: dict | None = None) -> str:
+    """``answers.tsv``: a header and one row per answer (``document`` is the article's file
+    name without ``.txt``; annotator ``gold`` for gold answers). Cells a spreadsheet would run
+    as formulas get a leading ``'`` (counted as ``neutralised``; the reader strips it)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
+    writer.writerow(ANSWER_COLUMNS)
+    changed = 0
+    for row in rows:
+        safe = [neutralise(c) for c in row]
+        changed += sum(a is not b for a, b in zip(safe, row, strict=True))
+        writer.writerow(safe)
+    count(report, "neutralised", changed)
+    return buf.getvalue()

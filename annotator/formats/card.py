@@ -38,9 +38,14 @@ def _front_matter(name: str, fmt: str, files: Sequence[str], total: int) -> list
            "size_categories:", f"- {_size(total)}", f"pretty_name: {json.dumps(name)}"]  # fmt: skip
     builder = HF_FORMATS.get(fmt)
     data = [f for f in files if f.endswith((".jsonl", ".csv"))] if builder else []
+    tables = [f for f in data if f == "answers.csv"]  # its own columns: its own config
+    data = [f for f in data if f not in tables]
     if data:
         out += ["configs:", "- config_name: default", "  data_files:"]
         out += [f"  - split: train\n    path: {json.dumps(f)}" for f in data]
+        for f in tables:
+            out += [f"- config_name: {f[:-4]}", "  data_files:",
+                    f"  - split: train\n    path: {json.dumps(f)}"]  # fmt: skip
     parquet = [f for f in files if f.startswith("data/") and f.endswith(".parquet")]
     if parquet:  # --format hf: one config per file (raw, gold, majority)
         out.append("configs:")

@@ -29,6 +29,19 @@ from datasets import load_dataset
 
 ds = load_dataset("csv", data_files="{f}", split="train", keep_default_na=False)
 print(len(ds), "spans")
+
+# article answers (gold ones under annotator "gold"), one per row
+answers = pd.read_csv("answers.csv", keep_default_na=False, dtype=str)
+print(len(answers), "answers;", (answers["annotator"] == "gold").sum(), "gold")
+"""
+
+_ANSWERS = """\
+import pandas as pd
+
+# one article answer per row; gold answers under annotator "gold"
+df = pd.read_csv("{f}", keep_default_na=False, dtype=str)
+print(df["document_id"].nunique(), "articles;", len(df), "answers;",
+      (df["annotator"] == "gold").sum(), "gold")
 """
 
 _DOCCANO = """\
@@ -129,12 +142,29 @@ for path in sorted(glob.glob("*/*.xmi")):
 print(len(docs), "articles;", spans, "spans")
 """
 
+_SPACY = """\
+import glob
+
+import spacy
+from spacy.tokens import DocBin, Span
+
+# one DocBin per annotator; spans (nested too) in doc.spans["sc"], attributes, notes and span
+# ids in span._.annotator, article fields and answers in doc.user_data["annotator"]
+Span.set_extension("annotator", default=None)
+nlp = spacy.blank("xx")
+for path in sorted(glob.glob("*.spacy")):
+    docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    print(path, len(docs), "articles;", sum(len(d.spans["sc"]) for d in docs), "spans")
+"""
+
 _SNIPPETS = {
+    "spacy": _SPACY,
     "prodigy": _PRODIGY,
     "xmi": _XMI,
     "hf": _HF,
     "jsonl": _JSONL,
     "csv": _CSV,
+    "csv-answers": _ANSWERS,
     "doccano": _DOCCANO,
     "doccano-relations": _DOCCANO,
     "doccano-merged": _DOCCANO,

@@ -16,7 +16,9 @@ token is ``B-``, the rest ``I-``. Overlaps: with ``labels=[...]`` there is one t
 label (spans of the same label that overlap are merged: counted as ``merged``); without, one
 column where the span starting first wins, then the longer one, then the label name in
 alphabetical order (a token keeps the first span that claims it; a span that loses tokens to
-another is counted as ``nested``). Counts go into ``report``. ``offsets=True`` adds start and
+another is counted as ``nested``). Article answers (annotators' and gold) have no place in a tag
+column: counted as ``answers_dropped``; gold spans are ``gold.conll``. Counts go into
+``report``. ``offsets=True`` adds start and
 end columns.
 """
 
@@ -29,7 +31,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from annotator.formats._common import all_spans, safe_filename
+from annotator.formats._common import all_answers, all_spans, safe_filename
 from annotator.formats._links import count
 from annotator.records import DocumentRecord, SpanRecord
 
@@ -162,6 +164,7 @@ def write_conll(
     blank = _spool()  # every document so far without spans, for annotators who come later
     try:
         for doc in documents:
+            count(report, "answers_dropped", len(all_answers(doc)))  # tags hold spans only
             by_who: dict[str, list[SpanRecord]] = {}
             for s in all_spans(doc):
                 by_who.setdefault(s.annotator, []).append(s)

@@ -25,6 +25,7 @@ from typing import Any
 
 from annotator.formats._common import (
     Source,
+    all_answers,
     all_spans,
     check_offsets,
     is_int,
@@ -89,6 +90,7 @@ def write_doccano_merged(
     """One line per article with every annotator's spans merged (duplicates collapsed)."""
     for doc in documents:
         spans = sorted({(s.start, s.end, s.label): s for s in all_spans(doc)}.items())
+        count(report, "answers_dropped", len(all_answers(doc)))
         yield _line(doc, [s for _, s in spans], None, report)
 
 
@@ -109,6 +111,7 @@ def write_doccano(
     try:
         for doc in documents:
             spans = all_spans(doc)
+            count(report, "answers_dropped", len(all_answers(doc)))  # sequence labelling only
             who_spans: dict[str, list[SpanRecord]] = {}
             for s in spans:
                 who_spans.setdefault(s.annotator, []).append(s)

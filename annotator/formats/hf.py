@@ -2,11 +2,14 @@
 ``data/gold.parquet`` and ``data/majority.parquet`` (one row per article), and a README whose
 YAML ``configs`` make ``datasets.load_dataset(folder, "raw" | "gold" | "majority")`` work.
 
-Rows: ``id, annotator, title, outlet, author, url, published, meta (JSON text), text, spans``;
-a span is ``{id, label, start, end, text, attributes (JSON text), note}`` (code-point offsets
-into ``text``). Metadata and attributes are JSON text because their keys differ from article
-to article (a Parquet struct needs one set of fields). Written with pyarrow in row groups, so
-memory stays bounded; needs ``pyarrow`` (``pip install annotator[hf]``).
+Rows: ``id, annotator, title, outlet, author, url, published, meta (JSON text), text, spans,
+answers``; a span is ``{id, label, start, end, text, attributes (JSON text), note}`` (code-point
+offsets into ``text``; links are attributes holding the target span's ``id``), an answer
+``{question, value}`` (the row annotator's; the gold row holds the gold answers; majority rows
+none, as the majority selection keeps no answers). Metadata and attributes are JSON text
+because their keys differ from article to article (a Parquet struct needs one set of fields).
+Written with pyarrow in row groups, so memory stays bounded; needs ``pyarrow``
+(``pip install annotator[hf]``).
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from annotator.formats._common import all_spans, annotators_of, split_gold
+from annotator.formats._common import GOLD, all_answers, all_spans, annotators_of, split_gold
 from annotator.formats.errors import FormatError
 from annotator.formats.selection import majority_vote
-from annotator.records import DocumentRecord, SpanRecord
+from annotator.records import AnswerRecord, DocumentRecord, SpanRecord
 
 CONFIGS = ("raw", "gold", "majority")
 _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
@@ -32,10 +35,13 @@ def _schema(pa):
                       ("note", pa.string())])  # fmt: skip
     fields = [(k, pa.string()) for k in ("id", "annotator", "title", "outlet", "author", "url",
                                          "published", "meta", "text")]  # fmt: skip
-    return pa.schema(fields + [("spans", pa.list_(span))])
+    answer = pa.struct([("question", pa.string()), ("value", pa.string())])
+    return pa.schema(fields + [("spans", pa.list_(span)), ("answers", pa.list_(answer))])
 
 
-def _row(doc: DocumentRecord, who: str, spans: Iterable[SpanRecord]) -> dict[str, Any]:
+def _row(
+    doc: DocumentRecord, who: str, spans: Iterable[SpanRecord], answers: Iterable[AnswerRecord] = ()
+) -> dict[str, Any]:
     text = doc.text
     return {
         "id": doc.id, "annotator": who, "title": doc.title, "outlet": doc.outlet,
@@ -44,6 +50,7 @@ def _row(doc: DocumentRecord, who: str, spans: Iterable[SpanRecord]) -> dict[str
         "spans": [{"id": s.id, "label": s.label, "start": s.start, "end": s.end,
                    "text": text[s.start : s.end], "attributes": _dumps(s.attributes),
                    "note": s.note} for s in spans],
+        "answers": [{"question": a.question, "value": a.value} for a in answers],
     }  # fmt: skip
 
 
@@ -80,9 +87,14 @@ def write_hf(
     try:
         for doc in documents:
             raw, gold = split_gold(all_spans(doc))
-            for who in sorted(set(annotators_of(raw)) | set(doc.annotators)):
-                pending["raw"].append(_row(doc, who, (s for s in raw if s.annotator == who)))
-            pending["gold"].append(_row(doc, "gold", gold))
+            answers = all_answers(doc)
+            people = {a.annotator for a in answers if a.annotator != GOLD}
+            for who in sorted(set(annotators_of(raw)) | set(doc.annotators) | people):
+                pending["raw"].append(_row(doc, who, (s for s in raw if s.annotator == who),
+                                           (a for a in answers if a.annotator == who)))  # fmt: skip
+            pending["gold"].append(
+                _row(doc, "gold", gold, (a for a in answers if a.annotator == GOLD))
+            )
             (voted,) = majority_vote([doc])
             pending["majority"].append(_row(doc, "majority", voted.spans))
             for name in CONFIGS:

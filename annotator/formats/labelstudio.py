@@ -10,8 +10,11 @@ annotator is named in the annotation's ``meta``; gold is the annotation of ``gol
 with the same region id, ``from_name`` the attribute name: ``choices`` for choice attributes
 (``value.choices = [option]``) and booleans (``["true"|"false"]``), ``textarea`` for text
 (``value.text = [v]``); each link is a ``relation`` result ``{"from_id", "to_id", "type":
-"relation", "direction": "right", "labels": [attribute name]}``. ``labeling_config`` gives the
-labelling config XML for the project's labels (the bundle ships it as ``label_config.xml``).
+"relation", "direction": "right", "labels": [attribute name]}``. Each article answer is a
+task-level ``choices`` result ``{"id": "answer-<n>", "from_name": question, "to_name": "text",
+"type": "choices", "value": {"choices": [value]}}`` in its annotator's annotation (gold answers
+in the ``ground_truth`` one). ``labeling_config`` gives the labelling config XML for the
+project's labels and questions (the bundle ships it as ``label_config.xml``).
 The reader also takes ``completed_by`` (a name, e-mail, id or user object); an annotation with
 ``ground_truth: true`` is read as gold, whoever completed it.
 
@@ -31,6 +34,7 @@ from xml.sax.saxutils import quoteattr
 from annotator.formats._common import (
     GOLD,
     Source,
+    all_answers,
     all_spans,
     annotators_of,
     check_offsets,
@@ -42,7 +46,13 @@ from annotator.formats._common import (
 )
 from annotator.formats._links import Schema, count, split_links
 from annotator.formats.errors import FormatError
-from annotator.records import DocumentRecord, LabelRecord, SpanRecord
+from annotator.records import (
+    AnswerRecord,
+    DocumentRecord,
+    LabelRecord,
+    QuestionRecord,
+    SpanRecord,
+)
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _META = ("title", "outlet", "author", "url", "published")
@@ -114,10 +124,18 @@ def task_dict(
         if getattr(doc, key):
             data[key] = getattr(doc, key)
     spans = all_spans(doc)
+    answers = all_answers(doc)
+    people = annotators_of(spans)
+    people += [w for w in dict.fromkeys(a.annotator for a in answers) if w not in people]
     annotations = []
-    for n, who in enumerate(annotators_of(spans), 1):
+    for n, who in enumerate(people, 1):
         mine = [s for s in spans if s.annotator == who]
         result = _results(mine, doc.text, schema, report)
+        result += [
+            {"id": f"answer-{k}", "from_name": a.question, "to_name": "text", "type": "choices",
+             "value": {"choices": [a.value]}}
+            for k, a in enumerate((a for a in answers if a.annotator == who), 1)
+        ]  # fmt: skip
         ann: dict[str, Any] = {"id": n, "result": result, "meta": {"annotator": who}}
         if who == GOLD:
             ann["ground_truth"] = True
@@ -141,11 +159,13 @@ def write_labelstudio(
     yield "\n]\n"
 
 
-def labeling_config(labels: Sequence[LabelRecord]) -> str:
-    """A Label Studio labelling config (XML) for the project's labels and attributes: a
-    ``Labels`` tag ``label`` over the ``Text`` ``text``; per-region ``Choices`` for choice and
-    boolean attributes, ``TextArea`` for text ones (shown when a span of that label is
-    selected); link attributes as ``Relation`` names."""
+def labeling_config(labels: Sequence[LabelRecord], questions: Sequence[QuestionRecord] = ()) -> str:
+    """A Label Studio labelling config (XML) for the project's labels, attributes and article
+    questions: a ``Labels`` tag ``label`` over the ``Text`` ``text``; per-region ``Choices`` for
+    choice and boolean attributes, ``TextArea`` for text ones (shown when a span of that label
+    is selected); link attributes as ``Relation`` names; each question a single-choice
+    ``Choices`` over the whole text, its values in the question's order (a Likert item's
+    ``1``..``n``)."""
     q = partial(quoteattr)
     lines = ["<View>"]
     links = sorted({a.name for lb in labels for a in lb.attributes if a.type == "link"})
@@ -177,6 +197,12 @@ def labeling_config(labels: Sequence[LabelRecord]) -> str:
             lines += [f"      <Choice value={q(o)}/>" for o in opts]
             lines.append("    </Choices>")
         lines.append("  </View>")
+    for question in questions:
+        lines.append(f"  <Header value={q(question.text or question.name)}/>")
+        lines.append(f'  <Choices name={q(question.name)} toName="text" choice="single" '
+                     'showInline="true">')  # fmt: skip
+        lines += [f"    <Choice value={q(v)}/>" for v in question.values]
+        lines.append("  </Choices>")
     lines.append("</View>")
     return "\n".join(lines) + "\n"
 
@@ -206,6 +232,7 @@ def _parse_task(task: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
     if not isinstance(annotations, list):
         raise FormatError(where, None, "annotations must be a list")
     spans: list[SpanRecord] = []
+    answers: list[AnswerRecord] = []
     for ann in annotations:
         if not isinstance(ann, dict) or not isinstance(ann.get("result", []), list):
             raise FormatError(where, None, "an annotation must be an object with a result list")
@@ -228,6 +255,14 @@ def _parse_task(task: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
             if r.get("type") == "labels":
                 rid = str(r["id"]) if "id" in r else f"r{len(regions)}"
                 regions.setdefault(rid, {"r": [], "attrs": {}})["r"].append(r)
+            elif r.get("type") == "choices" and "start" not in r["value"]:  # an article answer
+                values = r["value"].get("choices")
+                if not isinstance(values, list) or len(values) != 1:
+                    raise FormatError(where, None, f"answer {r.get('from_name')} needs one choice")
+                question = r.get("from_name")
+                if not isinstance(question, str) or not isinstance(values[0], str):
+                    raise FormatError(where, None, "an answer needs a question name and a value")
+                answers.append(AnswerRecord(doc_id, who, question, values[0]))
             elif r.get("type") in ("textarea", "choices") and "id" in r:
                 extras.append(r)
         for r in extras:
@@ -272,7 +307,10 @@ def _parse_task(task: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
     meta = task.get("meta", {})
     if not isinstance(meta, dict):
         raise FormatError(where, None, "meta must be an object")
-    return DocumentRecord(doc_id, text, meta=meta, spans=raw, gold=gold, **fields)
+    given = tuple(a for a in answers if a.annotator != GOLD)
+    gold_answers = tuple(a for a in answers if a.annotator == GOLD)
+    return DocumentRecord(doc_id, text, meta=meta, spans=raw, gold=gold, answers=given,
+                          gold_answers=gold_answers, **fields)  # fmt: skip
 
 
 def _region(r, rid, attrs, doc_id, who, text, table, where) -> list[SpanRecord]:

@@ -2,8 +2,9 @@
 and annotator, ``{"text", "spans": [{"start", "end", "label", "text"}], "answer": "accept",
 "_annotator_id", "_session_id", "meta": {"id", "title", "outlet", ...}}``; gold lines carry
 ``_annotator_id: "gold"``. An annotator who finished an article without marking anything gets a
-line with no spans (an accepted "nothing here"). ASCII-escaped JSON. Attributes, notes and links
-are not part of Prodigy's span format: counted as ``attributes_dropped`` / ``notes_dropped``.
+line with no spans (an accepted "nothing here"). ASCII-escaped JSON. Attributes, notes, links and
+article answers are not part of Prodigy's span format: counted as ``attributes_dropped`` /
+``notes_dropped`` / ``answers_dropped``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from annotator.formats._common import all_spans, annotators_of
+from annotator.formats._common import all_answers, all_spans, annotators_of
 from annotator.formats._links import count
 from annotator.records import DocumentRecord
 
@@ -25,6 +26,7 @@ def write_prodigy(
     """Yield one line per article and annotator."""
     for doc in documents:
         spans = all_spans(doc)
+        count(report, "answers_dropped", len(all_answers(doc)))
         meta = {"id": doc.id, **{k: getattr(doc, k) for k in _META if getattr(doc, k)}}
         meta.update({k: v for k, v in doc.meta.items() if k not in meta})
         people = annotators_of(spans) + [a for a in doc.annotators if a not in annotators_of(spans)]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from annotator.formats.brat import read_brat, write_brat
 from annotator.formats.conll import write_conll
-from annotator.formats.csvfmt import write_csv
+from annotator.formats.csvfmt import write_answers_csv, write_csv
 from annotator.formats.doccano import (
     read_doccano,
     write_doccano,
@@ -20,9 +20,10 @@ from annotator.formats.jsonl import jsonl_lines, read_jsonl, write_jsonl
 from annotator.formats.labelstudio import labeling_config, read_labelstudio, write_labelstudio
 from annotator.formats.prodigy import write_prodigy
 from annotator.formats.ptc import read_ptc
+from annotator.formats.spacy_docbin import write_spacy
 from annotator.formats.xmi import write_xmi
 from annotator.formats.ziputil import stream_zip
-from annotator.records import DocumentRecord, LabelRecord
+from annotator.records import DocumentRecord
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,10 @@ class Writer:
     # LabelRecords: attribute types, links), ``report`` (a dict counting what the format could
     # not hold or changed), ``raw`` (CSV: formula-like cells verbatim).
     options: frozenset[str] = frozenset()
-    # Files a bundle adds for the consumer, from the project's LabelRecords (e.g. Label
-    # Studio's labelling config): ``extras(labels)`` gives ``(path, text)`` entries.
-    extras: Callable[[Sequence[LabelRecord]], list[tuple[str, str]]] | None = None
+    # Files a bundle adds for the consumer, from the project's LabelRecords and
+    # QuestionRecords (e.g. Label Studio's labelling config): ``extras(labels, questions)``
+    # gives ``(path, text)`` entries.
+    extras: Callable[..., list[tuple[str, str]]] | None = None
 
     def encoded(self, documents: Iterable[DocumentRecord], **options: Any) -> Iterator[bytes]:
         """A single-file format's output as UTF-8 bytes."""
@@ -80,7 +82,8 @@ WRITERS: dict[str, Writer] = {
         Writer("labelstudio", ".json", "application/json", False, write_labelstudio,
                "Label Studio tasks, one annotation per annotator (bundle: label_config.xml)",
                options=frozenset({"labels", "report"}),
-               extras=lambda labels: [("label_config.xml", labeling_config(labels))]),
+               extras=lambda labels, questions=(): [
+                   ("label_config.xml", labeling_config(labels, questions))]),
         Writer("brat", ".zip", "application/zip", True, write_brat,
                "brat standoff: a folder per annotator, links as relations, annotation.conf",
                options=frozenset({"labels", "report"})),
@@ -95,8 +98,14 @@ WRITERS: dict[str, Writer] = {
         Writer("prodigy", ".jsonl", "application/x-ndjson", False, write_prodigy,
                "Prodigy-style JSONL: one line per article and annotator, spans, answer",
                options=frozenset({"report"})),
+        Writer("spacy", ".zip", "application/zip", True, write_spacy,
+               "spaCy DocBin, one .spacy file per annotator, spans in doc.spans['sc'] "
+               "(needs annotator[spacy])", options=frozenset({"report"})),
         Writer("csv", ".csv", "text/csv; charset=utf-8", False, write_csv,
-               "one span per row (formula-like cells neutralised)",
+               "one span per row (formula-like cells neutralised); bundle: answers.csv",
+               options=frozenset({"report", "raw", "answers"})),
+        Writer("csv-answers", ".csv", "text/csv; charset=utf-8", False, write_answers_csv,
+               "one article answer per row, gold answers under annotator gold",
                options=frozenset({"report", "raw"})),
     )
 }  # fmt: skip

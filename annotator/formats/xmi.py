@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from annotator.formats._common import all_spans, annotators_of, safe_filename
+from annotator.formats._common import all_answers, all_spans, annotators_of, safe_filename
 from annotator.formats._links import Schema, count, plain_attributes, split_links
 from annotator.formats.errors import FormatError
 from annotator.records import DocumentRecord, LabelRecord
@@ -77,6 +77,7 @@ def write_xmi(
     span_type, link_type = ts.get_type(SPAN), ts.get_type(LINK)
     for doc in ([first] if first is not None else []) + list(docs):
         spans = all_spans(doc)
+        count(report, "answers_dropped", len(all_answers(doc)))  # no document-level layer
         for who in annotators_of(spans):
             mine = [s for s in spans if s.annotator == who]
             cas = cassis.Cas(typesystem=ts)

@@ -10,6 +10,6 @@ columns (not ORM objects), so exports and reports run in constant memory.
 """
 
 from annotator.queries.documents import Selection, iter_documents
-from annotator.queries.labels import label_records, link_attributes
+from annotator.queries.labels import label_records, link_attributes, question_records
 
-__all__ = ["Selection", "iter_documents", "label_records", "link_attributes"]
+__all__ = ["Selection", "iter_documents", "label_records", "link_attributes", "question_records"]

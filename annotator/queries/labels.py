@@ -5,8 +5,18 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from annotator.extensions import db
-from annotator.models import Label
-from annotator.records import AttributeDef, LabelRecord
+from annotator.models import DocumentQuestion, Label
+from annotator.records import AttributeDef, LabelRecord, QuestionRecord
+
+
+def question_records(project_id: int) -> list[QuestionRecord]:
+    """The project's article questions in their order, with their allowed answers."""
+    rows = db.session.execute(
+        select(DocumentQuestion)
+        .where(DocumentQuestion.project_id == project_id)
+        .order_by(DocumentQuestion.order, DocumentQuestion.id)
+    ).scalars()
+    return [QuestionRecord(q.name, q.kind, tuple(q.allowed_values()), q.text) for q in rows]
 
 
 def label_records(project_id: int) -> list[LabelRecord]:

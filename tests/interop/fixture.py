@@ -2,14 +2,23 @@
 
 Emoji, a ZWJ sequence, NFD input (normalised to NFC as the app stores it), CRLF line ends,
 Arabic, a span crossing a newline, nested and overlapping spans, choice/boolean/text
-attributes, a quote->speaker link, gold, and formula-like text (``=HYPERLINK``, ``+1``, ``@``).
+attributes, a quote->speaker link, gold (spans with attributes, a link and a note; gold answers),
+annotators' answers to a Likert and a choice question, and formula-like text (``=HYPERLINK``,
+``+1``, ``@``).
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-from annotator.records import AttributeDef, DocumentRecord, LabelRecord, SpanRecord
+from annotator.records import (
+    AnswerRecord,
+    AttributeDef,
+    DocumentRecord,
+    LabelRecord,
+    QuestionRecord,
+    SpanRecord,
+)
 
 LABELS = (
     LabelRecord("Claim", attributes=(
@@ -23,6 +32,11 @@ LABELS = (
     LabelRecord("Source", attributes=(AttributeDef("comment", "text"),)),
     LabelRecord("Framing"),
 )  # fmt: skip
+
+QUESTIONS = (
+    QuestionRecord("one-sided", "likert", ("1", "2", "3", "4", "5"), "How one-sided is it?"),
+    QuestionRecord("genre", "choice", ("news", "=opinion"), "What kind of article?"),
+)
 
 TEXT_1 = (
     "Leaders 🤝 met in Genève. “A new chapter,” they said.\r\n"
@@ -62,8 +76,26 @@ def documents() -> list[DocumentRecord]:
     )  # fmt: skip
     gold_a = (
         _span(a, t, "gold", "Source", "they", id="G1"),
-        _span(a, t, "gold", "Quote", "A new chapter", id="G2", attributes={"speaker": "G1"}),
+        _span(
+            a,
+            t,
+            "gold",
+            "Quote",
+            "A new chapter",
+            id="G2",
+            attributes={"speaker": "G1"},
+            note="both agree",
+        ),
         _span(a, t, "gold", "Claim", "met in Genève", id="G3", attributes={"type": "factual"}),
+    )
+    answers_a = (
+        AnswerRecord(a, "alice", "one-sided", "4"),
+        AnswerRecord(a, "alice", "genre", "=opinion"),
+        AnswerRecord(a, "bob", "one-sided", "2"),
+    )
+    gold_answers_a = (
+        AnswerRecord(a, "gold", "one-sided", "3"),
+        AnswerRecord(a, "gold", "genre", "=opinion"),
     )
     t2 = TEXT_2
     spans_b = (
@@ -79,10 +111,17 @@ def documents() -> list[DocumentRecord]:
     return [
         DocumentRecord(a, t, title="Summit", outlet="Wire", url="https://example.org/1",
                        meta={"topic": "diplomacy"}, spans=spans_a, gold=gold_a,
+                       answers=answers_a, gold_answers=gold_answers_a,
                        annotators=("alice", "bob")),
-        DocumentRecord(b, t2, outlet="Le Monde", spans=spans_b, annotators=("alice", "bob")),
+        DocumentRecord(b, t2, outlet="Le Monde", spans=spans_b, annotators=("alice", "bob"),
+                       answers=(AnswerRecord(b, "bob", "genre", "news"),)),
         DocumentRecord(c, t3, spans=spans_c, annotators=("alice",)),
     ]  # fmt: skip
+
+
+def answers_of(doc: DocumentRecord, who: str) -> dict[str, str]:
+    """``who``'s answers (``gold``: the gold answers) as ``{question: value}``."""
+    return {a.question: a.value for a in doc.answers + doc.gold_answers if a.annotator == who}
 
 
 def spans_of(doc: DocumentRecord, who: str) -> list[SpanRecord]:

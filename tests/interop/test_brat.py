@@ -1,10 +1,12 @@
 """Our brat export read by a strict reader written from brat's standoff specification: the
 layout the brat server opens, ``annotation.conf``, fragments, attributes, relations."""
 
-from annotator.formats.brat import line_fragments
+import pandas as pd
+
+from annotator.formats.brat import line_fragments, read_brat
 from tests.interop.brat_strict import read_collection
 from tests.interop.consumers import export_files
-from tests.interop.fixture import LABELS, documents, spans_of
+from tests.interop.fixture import LABELS, answers_of, documents, spans_of
 
 
 def test_brat_collection_is_valid_and_holds_every_span_attribute_and_link(tmp_path):
@@ -44,4 +46,19 @@ def test_brat_collection_is_valid_and_holds_every_span_attribute_and_link(tmp_pa
     geneva = collection[("alice", "geneva-1")][1]
     crossing = [e for e in geneva.entities.values() if e[2] == "replied later"]
     assert len(crossing) == 1 and len(crossing[0][1]) == 2
-    assert report == {"attribute_values_changed": 1, "notes_flattened": 1}
+    # gold is its own document set with its attributes (A), link (R) and note (#)
+    gold = collection[("gold", "geneva-1")][1]
+    assert sorted(gold.notes.values()) == ["both agree"] and len(gold.relations) == 1
+    # answers: brat has no document-level annotation, so answers.tsv beside annotation.conf
+    table = pd.read_csv(tmp_path / "answers.tsv", sep="\t", dtype=str, keep_default_na=False)
+    assert list(table.columns) == ["document", "annotator", "question", "value"]
+    for doc in docs:
+        for who in ("alice", "bob", "gold"):
+            rows = table[(table["document"] == doc.id) & (table["annotator"] == who)]
+            got = dict(zip(rows["question"], rows["value"].str.removeprefix("'"), strict=True))
+            assert got == answers_of(doc, who)
+    assert "'=opinion" in set(table["value"])  # formula-like cells neutralised, as in CSV
+    assert report == {"attribute_values_changed": 1, "notes_flattened": 1, "neutralised": 2}
+    back = {d.id: d for d in read_brat(tmp_path)}  # and our reader takes the answers back
+    assert all(back[d.id].answers == d.answers for d in docs)
+    assert all(back[d.id].gold_answers == d.gold_answers for d in docs)

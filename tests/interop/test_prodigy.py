@@ -25,7 +25,7 @@ def test_prodigy_lines_one_per_article_and_annotator(tmp_path):
         want = sorted((s.start, s.end, s.label) for s in spans_of(doc, row["_annotator_id"]))
         assert [(s["start"], s["end"], s["label"]) for s in row["spans"]] == want
         assert row["answer"] == "accept" and row["text"] == doc.text
-    assert report == {"attributes_dropped": 12, "notes_dropped": 1}
+    assert report == {"attributes_dropped": 12, "notes_dropped": 2, "answers_dropped": 6}
 
 
 def test_spacy_span_groups_hold_overlapping_spans(tmp_path):

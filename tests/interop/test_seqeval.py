@@ -61,7 +61,7 @@ def test_seqeval_strict_finds_every_span_as_a_chunk(tmp_path):
     spans = sum(len(d.spans) + len(d.gold) for d in docs)
     # alice's Framing "Genève" inside her Claim "met in Genève"; bob's Claim "🤝 met in Genève"
     # overlapping his Claim "Leaders 🤝 met", and his Source "Leaders" inside it
-    assert report == {"nested": 3}
+    assert report == {"nested": 3, "answers_dropped": 6}  # answers: 3 + 1 annotators', 2 gold
     assert total == spans - 3
 
 
@@ -74,4 +74,7 @@ def test_seqeval_strict_per_label_columns_hold_nested_spans(tmp_path):
     got = sorted(c for k in range(1, 5) for sents in parsed for c in _chunks(sents, k))
     want = sorted((s.label, TOKEN.findall(s.text)) for d in docs for s in spans_of(d, "alice"))
     assert got == want  # nesting kept: one column per label
-    assert report == {"merged": 1}  # bob's two overlapping Claims share one Claim column
+    assert report == {
+        "merged": 1,
+        "answers_dropped": 6,
+    }  # bob's two overlapping Claims share one Claim column

@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from annotator.extensions import db
-from annotator.models import Project
+from annotator.models import Document, DocumentQuestion, Project, User
+from annotator.services.annotation.workflow import answer_question
+from annotator.services.curation.gold import set_gold_answer
 from annotator.services.transfer.exporting import ExportRequest, stream
 from tests.web.test_exports import annotated  # noqa: F401  (the fixture)
 
@@ -19,6 +21,7 @@ pytest.importorskip("datasets")
 FORMATS = [
     "jsonl",
     "csv",
+    "csv-answers",
     "doccano",
     "doccano-relations",
     "labelstudio",
@@ -27,7 +30,25 @@ FORMATS = [
     "hf",
     "xmi",
     "prodigy",
+    "spacy",
 ]
+
+
+@pytest.fixture
+def answered(app, annotated):  # noqa: F811
+    """``annotated`` with a question that alice and bob answered and a gold answer."""
+    with app.app_context():
+        doc = db.session.execute(select(Document).where(Document.external_id == "geneva-2"))
+        doc = doc.scalar_one()
+        question = DocumentQuestion(project_id=doc.project_id, name="genre", text="Genre?",
+                                    kind="choice", options=["news", "opinion"])  # fmt: skip
+        db.session.add(question)
+        db.session.flush()
+        for who, value in ((annotated["alice"], "news"), (annotated["bob"], "opinion")):
+            answer_question(db.session.get(User, who), doc, question.id, value)
+        set_gold_answer(db.session.get(User, annotated["lead"]), doc, question.id, "news")
+        db.session.commit()
+    return annotated
 
 
 def _bundle(app, fmt, folder):
@@ -41,7 +62,7 @@ def _bundle(app, fmt, folder):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_card_snippet_runs_against_the_export(app, annotated, tmp_path, fmt):  # noqa: F811
+def test_card_snippet_runs_against_the_export(app, answered, tmp_path, fmt):
     card = _bundle(app, fmt, tmp_path)
     assert card.startswith("---\nlicense: other")
     (code,) = re.findall(r"```python\n(.*?)```", card, re.S)
@@ -52,12 +73,20 @@ def test_card_snippet_runs_against_the_export(app, annotated, tmp_path, fmt):  #
     lines = run.stdout.strip().splitlines()
     if fmt == "prodigy":
         assert lines == ["1 articles; 7 spans"]  # the article nobody marked has no line
+    elif fmt == "spacy":  # every file holds every article
+        assert lines == [
+            "alice.spacy 2 articles; 4 spans",
+            "bob.spacy 2 articles; 3 spans",
+            "gold.spacy 2 articles; 0 spans",
+        ]  # gold: its answer only
     elif fmt == "xmi":
         assert lines == ["1 articles; 7 spans"]
     elif fmt in ("jsonl", "labelstudio", "brat"):
         assert lines[0].endswith("2 articles; 7 spans")
-    elif fmt == "csv":
-        assert lines == ["1 articles; 7 spans", "7 spans"]  # one article has spans
+    elif fmt == "csv":  # one article has spans; answers.csv beside them
+        assert lines == ["1 articles; 7 spans", "7 spans", "3 answers; 1 gold"]
+    elif fmt == "csv-answers":
+        assert lines == ["1 articles; 3 answers; 1 gold"]
     elif fmt == "conll":
         # alice's Framing "Geneva" inside her Claim: one column holds 3 of her 4, as the card says
         assert lines == ["alice.conll 2 articles; 3 spans", "bob.conll 2 articles; 3 spans"]

@@ -26,7 +26,7 @@ from annotator.formats import (
 )
 from annotator.models import Assignment, Document, Project, Span
 from annotator.models.quality import PURPOSES
-from annotator.queries import Selection, iter_documents, label_records
+from annotator.queries import Selection, iter_documents, label_records, question_records
 from annotator.records import DocumentRecord
 from annotator.reliability import METHODS
 from annotator.services.errors import ServiceError
@@ -175,9 +175,21 @@ def stream(project: Project, request: ExportRequest, tally: Tally | None = None)
         entries = writer.write(docs, readme_file=False, **options)
     elif writer.multi_file:
         entries = writer.write(docs, **options)
+    elif "answers" in writer.options:  # csv: the answers table beside the spans
+        entries = _with_answers(data_name, writer, docs, options)
     else:
         entries = [(data_name, writer.encoded(docs, **options))]
     return _blocks(stream_zip(_with_card(project, request, entries, tally)))
+
+
+def _with_answers(data_name: str, writer, docs, options: dict):
+    """The spans file, then ``answers.csv`` from the answers the writer collected on the way."""
+    from annotator.formats.csvfmt import answer_rows
+
+    answers: list = []
+    yield data_name, writer.encoded(docs, answers=answers, **options)
+    yield "answers.csv", answer_rows(answers, raw=bool(options.get("raw")),
+                                     report=options.get("report"))  # fmt: skip
 
 
 def writer_options(project: Project, request: ExportRequest, tally: Tally) -> dict:
@@ -229,7 +241,7 @@ def _with_card(project: Project, request: ExportRequest, entries, tally: Tally):
         yield name, content
     extras = WRITERS[request.format].extras
     if extras is not None:
-        for name, content in extras(label_records(project.id)):
+        for name, content in extras(label_records(project.id), question_records(project.id)):
             names.append(name)
             yield name, content
     from annotator.services.analysis.outlets import bundle_entries  # the outlet tables

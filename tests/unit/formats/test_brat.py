@@ -99,7 +99,8 @@ def test_brat_zip_layout_and_round_trip():
     entries = _entries(data)
     assert sorted(entries) == [
         "alice/art-1.ann", "alice/art-1.txt", "alice/art-2.ann", "alice/art-2.txt",
-        "annotation.conf", "bob/art-1.ann", "bob/art-1.txt", "bob/art-2.ann", "bob/art-2.txt",
+        "annotation.conf", "answers.tsv",
+        "bob/art-1.ann", "bob/art-1.txt", "bob/art-2.ann", "bob/art-2.txt",
         "carol/art-1.ann", "carol/art-1.txt", "gold/art-1.ann", "gold/art-1.txt",
     ]  # fmt: skip
     assert entries["alice/art-1.txt"] == EMOJI

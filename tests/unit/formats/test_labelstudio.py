@@ -21,7 +21,12 @@ def test_task_shape():
         "gold",
     ]
     assert [a.get("ground_truth", False) for a in task["annotations"]] == [False] * 3 + [True]
-    claim, attr, quote, direct = task["annotations"][0]["result"]
+    claim, attr, quote, direct, *answers = task["annotations"][0]["result"]
+    assert answers == [
+        {"id": f"answer-{k}", "from_name": a.question, "to_name": "text", "type": "choices",
+         "value": {"choices": [a.value]}}
+        for k, a in enumerate((a for a in documents()[0].answers if a.annotator == "alice"), 1)
+    ]  # fmt: skip
     assert claim == {
         "id": "T1", "from_name": "label", "to_name": "text", "type": "labels",
         "value": {"start": 0, "end": 13, "text": "Leaders 🤝 met", "labels": ["Claim"]},
