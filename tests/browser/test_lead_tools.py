@@ -191,4 +191,4 @@ def test_no_404_in_any_page_log(page, login, live_server, world):
         page.wait_for_load_state("networkidle")
     assert missing == []
     icon = page.evaluate("document.querySelector('link[rel=icon]').href")
-    assert icon.endswith("/static/favicon.svg")
+    assert re.search(r"/static/[0-9a-f]+/favicon\.svg$", icon)  # content-hashed static URL

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.factories import make_user, make_world
@@ -96,5 +98,7 @@ def test_favicon_is_served_and_linked(client, auth, world):
     auth.login("lena")
     page = client.get("/").get_data(as_text=True)
     assert 'rel="icon"' in page
-    svg = client.get("/static/favicon.svg")
+    href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    assert href.endswith("/favicon.svg")
+    svg = client.get(href)
     assert svg.status_code == 200 and b"<svg" in svg.data
