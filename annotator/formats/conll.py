@@ -17,7 +17,8 @@ label (spans of the same label that overlap are merged: counted as ``merged``); 
 column where the span starting first wins, then the longer one, then the label name in
 alphabetical order (a token keeps the first span that claims it; a span that loses tokens to
 another is counted as ``nested``). Article answers (annotators' and gold) have no place in a tag
-column: counted as ``answers_dropped``; gold spans are ``gold.conll``. Counts go into
+column: counted as ``answers_dropped``, nor do span attributes (links included) and notes:
+``attributes_dropped``, ``notes_dropped``; gold spans are ``gold.conll``. Counts go into
 ``report``. ``offsets=True`` adds start and
 end columns.
 """
@@ -168,6 +169,10 @@ def write_conll(
             by_who: dict[str, list[SpanRecord]] = {}
             for s in all_spans(doc):
                 by_who.setdefault(s.annotator, []).append(s)
+                # a tag column holds label and extent only: attributes (links included) and
+                # notes are counted, as Prodigy's and doccano's writers count them
+                count(report, "attributes_dropped", len(s.attributes))
+                count(report, "notes_dropped", 1 if s.note else 0)
             for who in by_who:
                 if who not in files:
                     files[who] = _spool()

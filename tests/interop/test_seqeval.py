@@ -61,7 +61,13 @@ def test_seqeval_strict_finds_every_span_as_a_chunk(tmp_path):
     spans = sum(len(d.spans) + len(d.gold) for d in docs)
     # alice's Framing "Genève" inside her Claim "met in Genève"; bob's Claim "🤝 met in Genève"
     # overlapping his Claim "Leaders 🤝 met", and his Source "Leaders" inside it
-    assert report == {"nested": 3, "answers_dropped": 6}  # answers: 3 + 1 annotators', 2 gold
+    # answers: 3 + 1 annotators', 2 gold; attributes: 8 values and 4 links; 2 notes
+    assert report == {
+        "nested": 3,
+        "answers_dropped": 6,
+        "attributes_dropped": 12,
+        "notes_dropped": 2,
+    }
     assert total == spans - 3
 
 
@@ -77,4 +83,6 @@ def test_seqeval_strict_per_label_columns_hold_nested_spans(tmp_path):
     assert report == {
         "merged": 1,
         "answers_dropped": 6,
+        "attributes_dropped": 12,
+        "notes_dropped": 2,
     }  # bob's two overlapping Claims share one Claim column
