@@ -11,7 +11,9 @@ probability}}}`` for the article's answered questions: vote fractions (``majorit
 reliability model's posterior (``dawid_skene``, ``mace``; see ``annotator.reliability``).
 A span is ``{id?, annotator, label, start, end, text, attributes?, note?, guidelines_version?,
 fragments?}`` (``fragments``: a discontinuous span's ``[start, end]`` pieces, start/end their hull)
-(keys with empty values are left out). Lines are ASCII-only JSON (other characters escaped),
+(keys with empty values are left out). ``answers`` holds the annotators' answers and then the
+curated (gold) answers, whose annotator is ``"gold"`` (as in the gold-only export; the importer
+reads them back as gold). Lines are ASCII-only JSON (other characters escaped),
 exactly as ``json.dumps(document_dict(doc), separators=(",", ":"))`` writes them.
 The reader is strict: unknown keys are errors.
 """
@@ -25,6 +27,7 @@ from typing import Any
 from annotator.formats import _asciijson
 from annotator.formats._common import (
     Source,
+    all_answers,
     check_offsets,
     check_stated,
     decode,
@@ -123,7 +126,7 @@ def document_dict(doc: DocumentRecord, *, soft: bool = False, soft_answers=None)
         "spans": [span_dict(s, text) for s in doc.spans],
         "answers": [
             {"annotator": a.annotator, "question": a.question, "value": a.value}
-            for a in doc.answers
+            for a in all_answers(doc)
         ],
         "gold": [span_dict(s, text) for s in doc.gold],
     }
@@ -184,7 +187,7 @@ def _document_obj(doc: DocumentRecord, soft: bool, texts: _asciijson.Texts) -> d
                 "question": texts[a.question],
                 "value": string(a.value),
             }
-            for a in doc.answers
+            for a in all_answers(doc)
         ],
         "gold": _span_objs(doc.gold, text, texts),
     }

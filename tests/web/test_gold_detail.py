@@ -227,3 +227,39 @@ def test_cli_agreement_prints_decision_agreement(runner, gold_world):
         "attribute Framing.frame: alpha 0.000, same value 0% over 1 matched pairs" in result.output
     )
     assert "link Quote.speaker:" in result.output and "warning: The 95% intervals" in result.output
+
+
+def test_raw_jsonl_carries_gold_answers_and_imports_them_as_gold(app, client, auth, gold_world):
+    from annotator.models import Document, GoldAnswer
+    from annotator.services.projects.projects import create_project
+    from annotator.services.transfer.annotation_import import (
+        import_annotations,
+        read_annotation_files,
+    )
+
+    auth.login("lena")
+    client.post(f"{C}/projects/{gold_world['project']}/merge", json={"min_votes": 1})
+    with app.app_context():
+        project = db.session.execute(select(Project).where(Project.name == "Gold study")).scalar()
+        data = b"".join(stream(project, ExportRequest(format="jsonl", content="raw")))
+    lines = [json.loads(x) for x in data.decode().splitlines()]
+    taxes = next(x for x in lines if x["id"] == "taxes")
+    # the annotators' answers, then the curated one under "gold" (as in the gold-only export)
+    assert {"annotator": "gold", "question": "one-sided", "value": "4"} in taxes["answers"]
+    assert [a["annotator"] for a in taxes["answers"]][-1] == "gold"
+    assert sum(a["annotator"] == "gold" for a in taxes["answers"]) == 1
+    path = app.instance_path + "/raw.jsonl"
+    with open(path, "wb") as fh:
+        fh.write(data)
+    with app.app_context():
+        copy = create_project("Copy", preset="media-bias")
+        report = import_annotations(copy, read_annotation_files("jsonl", [path]))
+        db.session.commit()
+        exported = sum(a["annotator"] == "gold" for line in lines for a in line["answers"])
+        assert report.gold_answers == exported >= 1
+        values = db.session.execute(
+            select(GoldAnswer.value)
+            .join(Document, Document.id == GoldAnswer.document_id)
+            .where(Document.project_id == copy.id)
+        ).scalars()
+        assert "4" in list(values)
