@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import islice
+
 from flask import abort, current_app, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
@@ -35,20 +37,7 @@ def article_history(project_id: int, document_id: int):
         abort(exc.status, exc.message)
     f = _filters()
     f = HistoryFilter(document.id, f.span_id, f.annotator, f.since, f.until)
-    events = []
-    for event in iter_events(project, f):
-        events.append(event)
-        if len(events) > MAX_SHOWN:
-            break
-    return render_template(
-        "projects/history.html",
-        project=project,
-        role=role,
-        document=document,
-        events=events[:MAX_SHOWN],
-        truncated=len(events) > MAX_SHOWN,
-        filters=f,
-    )
+    return _history_page(project, role, document, f)
 
 
 @bp.route("/<int:project_id>/audit")
@@ -72,18 +61,21 @@ def audit_log(project_id: int):
             f'attachment; filename="audit-project-{project.id}.{fmt}"'
         )
         return response
-    events = []
-    for event in iter_events(project, f):
-        events.append(event)
-        if len(events) > MAX_SHOWN:
-            break
+    args = {k: v for k, v in request.args.items() if k in ("annotator", "since", "until") and v}
+    return _history_page(project, role, None, f, args=args)
+
+
+def _history_page(project, role, document, f: HistoryFilter, **extra):
+    """The history page with the first ``MAX_SHOWN`` events (one more is read to tell whether
+    the list was cut)."""
+    events = list(islice(iter_events(project, f), MAX_SHOWN + 1))
     return render_template(
         "projects/history.html",
         project=project,
         role=role,
-        document=None,
+        document=document,
         events=events[:MAX_SHOWN],
         truncated=len(events) > MAX_SHOWN,
         filters=f,
-        args={k: v for k, v in request.args.items() if k in ("annotator", "since", "until") and v},
+        **extra,
     )

@@ -22,6 +22,7 @@ from annotator.services.quality.items import SETTINGS, set_purpose, update_setti
 from annotator.services.quality.learning import curves
 from annotator.services.quality.reliability import competence_table
 from annotator.viewhelpers import project_or_abort
+from annotator.wording import plural
 
 bp = Blueprint("quality", __name__, url_prefix="/projects")
 add_project_link("quality.page", "Quality")
@@ -71,7 +72,7 @@ def settings(project_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash(f"Saved ({len(changed)} setting(s) changed).", "success")
+        flash(f"Saved ({plural(len(changed), 'setting')} changed).", "success")
     return redirect(url_for("quality.page", project_id=project.id))
 
 

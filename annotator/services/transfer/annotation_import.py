@@ -611,10 +611,10 @@ class _Writer:
             return [list(f) for f in s.fragments]
         return None
 
-    def _span_row(self, record, doc_id, s: SpanRecord, links) -> dict:
+    def _common_row(self, record, doc_id, s: SpanRecord, links) -> dict:
+        """The columns an annotator's span row and a gold span row share."""
         return {
             "document_id": doc_id,
-            "user_id": self.users[s.annotator],
             "label_id": self.label_ids[s.label],
             "start": s.start,
             "end": s.end,
@@ -625,6 +625,12 @@ class _Writer:
                 list(s.attributes or ()),
                 {k: v for k, v in links.get(id(s), {}).items() if v is not None},
             ),
+        }
+
+    def _span_row(self, record, doc_id, s: SpanRecord, links) -> dict:
+        return {
+            **self._common_row(record, doc_id, s, links),
+            "user_id": self.users[s.annotator],
             "note": s.note or "",
             "guidelines_version": s.guidelines_version or self.version,
             "source": "import",
@@ -633,17 +639,7 @@ class _Writer:
 
     def _gold_row(self, record, doc_id, s: SpanRecord, links) -> dict:
         return {
-            "document_id": doc_id,
-            "label_id": self.label_ids[s.label],
-            "start": s.start,
-            "end": s.end,
-            "text": record.text[s.start : s.end],
-            "fragments": self._frags(s),
-            "attributes": self._plain(s, links),
-            "_links": (
-                list(s.attributes or ()),
-                {k: v for k, v in links.get(id(s), {}).items() if v is not None},
-            ),
+            **self._common_row(record, doc_id, s, links),
             "provenance": [] if s.annotator == GOLD else [s.annotator],
             "notes": {s.annotator: s.note} if s.note else None,
             "source": "import",
