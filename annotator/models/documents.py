@@ -55,6 +55,9 @@ class Document(db.Model):
     __table_args__ = (
         UniqueConstraint("project_id", "external_id", name="uq_document_project_external"),
         Index("ix_document_project_sha", "project_id", "sha256"),
+        # "does the project have a training set" runs on every article read and span write:
+        # without it that EXISTS scans every article row of the project (text included).
+        Index("ix_document_project_purpose", "project_id", "purpose"),
         CheckConstraint("purpose IN ('work', 'training', 'control')", name="purpose_valid"),
     )
 
