@@ -233,3 +233,19 @@ def test_plus_minus_buttons_have_names(live_server, world, emoji_spans, page, lo
     form.get_by_role("button", name="Start one character later").click()
     form.get_by_role("button", name="End one character later").click()
     expect(form.locator("#edit-preview")).to_have_text("in Geneva")
+
+
+def test_no_handles_on_a_discontinuous_span(live_server, world, emoji_spans, page, login):
+    """Its fragments would not follow its ends: such a span is moved in the edit form only."""
+    with live_server.db():
+        row = db.session.execute(select(GoldSpan)).scalar_one()
+        row.fragments = [[row.start, row.start + 2], [row.start + 3, row.end]]
+        db.session.commit()
+        db.session.remove()
+    login(page, "lena")
+    open_curation(page, live_server, world)
+    page.locator("#gold-list a", has_text="in").click()
+    expect(page.locator("#span-panel")).to_contain_text("Gold span")
+    expect(page.locator(".bound-handle")).to_have_count(0)
+    lane_mark(page, "alice", "in Geneva").click()
+    expect(page.locator(".bound-handle")).to_have_count(2)

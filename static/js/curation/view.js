@@ -105,9 +105,11 @@ function voteRow(text, para, lanes, n) {
 
 /**
  * Drag handles at both ends of `item` in its own lane: sliders over the span's boundaries in
- * code points (`offsets`), `length` code points in all. None when the span is not shown.
+ * code points (`offsets`), `length` code points in all. None when the span is not shown, nor
+ * for a discontinuous span (its fragments would not follow its ends: the edit form only).
  */
 export function addHandles(container, item, offsets, length) {
+  if (item.fragments && item.fragments.length) return;
   const laneId = item.kind === GOLD ? GOLD : item.who;
   const marks = container.querySelectorAll(`.lane[data-lane="${CSS.escape(laneId)}"] ` +
     `mark[data-spans~="${CSS.escape(item.key)}"]`);
