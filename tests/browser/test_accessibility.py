@@ -135,6 +135,16 @@ def _curation_span_open(page):
     expect(page.locator("#accept-span kbd")).to_be_visible()
 
 
+def _curation_compact(page):
+    """Compact mode on, a span picked and its start handle moved by the keyboard (pending)."""
+    _curation_ready(page)
+    page.get_by_label("Compact: only where annotators differ").check()
+    page.locator('.lane[data-lane="alice"] mark', has_text="two short paragraphs").first.click()
+    page.locator(".bound-handle.start").focus()
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#bounds-status")).not_to_have_text("")
+
+
 def test_no_serious_violations_on_any_page(live_server, content, page, login, axe):
     base = live_server.url
     p = f"{base}/projects/{content['project']}"
@@ -180,6 +190,7 @@ def test_no_serious_violations_on_any_page(live_server, content, page, login, ax
     found += _check(axe, page, f"{base}/projects/new", "main")
     found += _check(axe, page, f"{p}/documents/{second}/curate", then=_curation_ready)
     found += _check(axe, page, f"{p}/documents/{second}/curate", then=_curation_span_open)
+    found += _check(axe, page, f"{p}/documents/{second}/curate", then=_curation_compact)
     found += _check(
         axe, page, f"{p}/documents/{second}/annotate?annotator=alice", then=_annotate_ready
     )

@@ -141,8 +141,13 @@ def test_bad_rules_are_refused():
     assert MergeRule().needed(5) == 3 and MergeRule().needed(2) == 2
 
 
-def test_overlay_counting_in_javascript():
-    """static/js/curation/votes.test.mjs: the per-stretch "k of n annotators" overlay."""
+CURATION_JS = ["bounds.test.mjs", "compact.test.mjs", "votes.test.mjs"]
+
+
+@pytest.mark.parametrize("name", CURATION_JS)
+def test_curation_javascript(name):
+    """static/js/curation/*.test.mjs: the per-stretch "k of n annotators" overlay, the compact
+    view's folds and the boundary handles' moves."""
     import os
     import shutil
     import subprocess
@@ -154,7 +159,8 @@ def test_overlay_counting_in_javascript():
             pytest.fail("node is required for the JavaScript unit tests", pytrace=False)
         pytest.skip("node is not installed")
     folder = Path(__file__).resolve().parents[2] / "static" / "js" / "curation"
+    assert sorted(p.name for p in folder.glob("*.test.mjs")) == CURATION_JS, "list it here"
     result = subprocess.run(
-        [node, "--test", "votes.test.mjs"], capture_output=True, text=True, timeout=120, cwd=folder
+        [node, "--test", name], capture_output=True, text=True, timeout=120, cwd=folder
     )
     assert result.returncode == 0 and "# fail 0" in result.stdout, result.stdout + result.stderr

@@ -5,6 +5,10 @@ import { el } from "../annotate/dom.js";
 const button = (id, text, kbd, cls = "") =>
   el("button", { type: "button", id, class: cls }, text, kbd ? el("kbd", {}, kbd) : null);
 
+/** A ± button of the edit form, named for screen readers by what it does. */
+const nudgeButton = (id, text, label) =>
+  el("button", { type: "button", id, "aria-label": label, title: label }, text);
+
 /** Count annotators with exactly this label and boundaries. */
 function exactVotes(model, item) {
   return model.names.filter((name) => model.lanes[name].some(
@@ -127,8 +131,10 @@ export function showEditor(panel, text, labels, item, onSave, onCancel) {
     el("h2", {}, item.kind === "gold" ? "Edit gold span" : "Accept with changes"),
     el("label", { class: "field" }, "Label", labelSelect),
     el("div", { class: "bounds" },
-      el("label", {}, "Start ", start), button("start-minus", "−"), button("start-plus", "+"),
-      el("label", {}, " End ", end), button("end-minus", "−"), button("end-plus", "+")),
+      el("label", {}, "Start ", start), nudgeButton("start-minus", "−", "Start one character earlier"),
+      nudgeButton("start-plus", "+", "Start one character later"),
+      el("label", {}, " End ", end), nudgeButton("end-minus", "−", "End one character earlier"),
+      nudgeButton("end-plus", "+", "End one character later")),
     preview, attrBox,
     el("div", { class: "panel-actions" },
       el("button", { type: "submit", class: "primary", id: "edit-save" },

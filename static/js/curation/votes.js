@@ -2,7 +2,7 @@
 // Spans carry UTF-16 offsets (s16, e16) and a label_id; lanes map annotator -> spans.
 
 /** Plain attribute values (links are span ids of each annotator's own: not compared). */
-const plainAttrs = (sp) => JSON.stringify(Object.entries(sp.attributes || {})
+export const plainAttrs = (sp) => JSON.stringify(Object.entries(sp.attributes || {})
   .filter(([, v]) => typeof v !== "number").sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /**
