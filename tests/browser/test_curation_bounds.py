@@ -236,7 +236,7 @@ def test_plus_minus_buttons_have_names(live_server, world, emoji_spans, page, lo
 
 
 def test_no_handles_on_a_discontinuous_span(live_server, world, emoji_spans, page, login):
-    """Its fragments would not follow its ends: such a span is moved in the edit form only."""
+    """A handle would drag its hull over the gaps: such a span is moved in the edit form only."""
     with live_server.db():
         row = db.session.execute(select(GoldSpan)).scalar_one()
         row.fragments = [[row.start, row.start + 2], [row.start + 3, row.end]]

@@ -261,3 +261,40 @@ def test_queue_orders_by_disagreement(app, client, auth, world):
     assert [r["id"] for r in rows] == [quiet, world["document"]]
     page = client.get(f"/projects/{world['project']}/curation")
     assert page.status_code == 200 and b"curation-queue" in page.data
+
+
+def test_a_discontinuous_span_keeps_its_pieces_when_accepted_and_moved(app, client, auth, world):
+    """Its fragments follow its ends: kept when accepted as is, cut or stretched with a moved
+    end (a piece wholly outside dropped), and a plain span once one piece is left."""
+    first, second = TEXT.index("Leaders"), TEXT.index("Geneva")
+    with app.app_context():
+        span = db.session.get(Span, world["a_geneva"])
+        span.start, span.end = first, second + len("Geneva")
+        span.text = TEXT[span.start : span.end]
+        span.fragments = [[first, first + len("Leaders")], [second, second + len("Geneva")]]
+        db.session.commit()
+        pieces = span.fragments
+    auth.login("lena")
+    doc = world["document"]
+    gold = client.post(f"{C}/documents/{doc}/gold", json={"span_id": world["a_geneva"]})
+    assert gold.status_code == 201 and gold.get_json()["fragments"] == pieces
+    gold = gold.get_json()
+    moved = client.patch(
+        f"{C}/gold/{gold['id']}", json={"version": gold["version"], "end": second + 3}
+    ).get_json()
+    assert moved["fragments"] == [pieces[0], [second, second + 3]]
+    assert moved["text"] == TEXT[first : second + 3]
+    # the start moved into the gap: the first piece is gone and only one is left
+    plain = client.patch(
+        f"{C}/gold/{gold['id']}", json={"version": moved["version"], "start": second - 3}
+    ).get_json()
+    assert (plain["start"], plain["end"], plain["fragments"]) == (second - 3, second + 3, None)
+    with app.app_context():
+        row = db.session.get(GoldSpan, gold["id"])
+        assert row.fragments is None
+    # accepted with an edited end: the annotator's pieces are cut to it
+    client.delete(f"{C}/gold/{gold['id']}")
+    cut = client.post(
+        f"{C}/documents/{doc}/gold", json={"span_id": world["a_geneva"], "end": second + 2}
+    ).get_json()
+    assert cut["fragments"] == [pieces[0], [second, second + 2]]

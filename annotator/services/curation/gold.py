@@ -171,11 +171,15 @@ def accept_span(user: User, document: Document, data: dict) -> GoldSpan:
     provenance = _supporters(document.id, label.id, start, end)
     if source is not None and source.user.username not in provenance:
         provenance = sorted([*provenance, source.user.username])
+    fragments = None
+    if source is not None and source.fragments:
+        fragments = refit_fragments(source.fragments, start, end)
     gold = GoldSpan(
         document_id=document.id,
         label_id=label.id,
         start=start,
         end=end,
+        fragments=fragments,
         text=covered,
         attributes=attrs,
         provenance=provenance,
@@ -189,6 +193,20 @@ def accept_span(user: User, document: Document, data: dict) -> GoldSpan:
     _event(document.id, user, "create", gold.id, None, gold_dict(gold, label.name))
     _started(user, document.id)
     return gold
+
+
+def refit_fragments(fragments, start: int, end: int) -> list[list[int]] | None:
+    """A discontinuous span's pieces once its ends are ``start`` and ``end``: pieces wholly
+    outside are dropped, the first and last are stretched or cut to the new ends (a moved end
+    that falls in a gap takes the gap into the piece beyond it). One piece left is a plain
+    span (None)."""
+    if not fragments:
+        return None
+    kept = [[max(s, start), min(e, end)] for s, e in fragments if e > start and s < end]
+    if not kept:
+        return None
+    kept[0][0], kept[-1][1] = start, end
+    return kept if len(kept) > 1 else None
 
 
 def _is_link(value: Any) -> bool:
@@ -231,6 +249,7 @@ def update_gold(user: User, gold_id: int, data: dict) -> GoldSpan:
             label_id=label.id,
             start=start,
             end=end,
+            fragments=refit_fragments(gold.fragments, start, end),
             text=covered,
             attributes=attrs,
             provenance=provenance,

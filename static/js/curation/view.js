@@ -106,7 +106,8 @@ function voteRow(text, para, lanes, n) {
 /**
  * Drag handles at both ends of `item` in its own lane: sliders over the span's boundaries in
  * code points (`offsets`), `length` code points in all. None when the span is not shown, nor
- * for a discontinuous span (its fragments would not follow its ends: the edit form only).
+ * for a discontinuous span: a handle would drag the hull over its gaps, so it is moved in the
+ * edit form, whose saves cut or stretch its pieces to the new ends.
  */
 export function addHandles(container, item, offsets, length) {
   if (item.fragments && item.fragments.length) return;
