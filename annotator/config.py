@@ -58,6 +58,8 @@ def defaults(instance: str) -> dict:
         "TRAINING_PROCESS": "auto",
         # Seconds an external model server (Label Studio ML backend) may take to answer.
         "MODEL_SERVER_TIMEOUT": 5.0,
+        # Networks a model server may be in besides public addresses (default: this machine).
+        "MODEL_SERVER_NETWORKS": ["127.0.0.0/8", "::1/128"],
         # The RQ queue training runs go to (``rq worker --url $ANNOTATOR_REDIS_URL <name>``).
         "JOB_QUEUE": "annotator",
         # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed.
@@ -80,6 +82,7 @@ ENV_KEYS = {
     "ANNOTATOR_MAX_UPLOAD_BYTES": "MAX_CONTENT_LENGTH",
     "ANNOTATOR_TRAINING_PROCESS": "TRAINING_PROCESS",
     "ANNOTATOR_MODEL_SERVER_TIMEOUT": "MODEL_SERVER_TIMEOUT",
+    "ANNOTATOR_MODEL_SERVER_NETWORKS": "MODEL_SERVER_NETWORKS",
 }
 
 

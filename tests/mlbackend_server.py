@@ -23,6 +23,7 @@ def utf16_offset(text: str, index: int) -> int:
 class MLBackend:
     def __init__(self, rules: dict[str, tuple[str, float]], utf16: bool = False) -> None:
         self.rules, self.utf16, self.delay = rules, utf16, 0.0
+        self.redirect: str | None = None  # a Location every request is sent to (HTTP 302)
         self.requests: list[tuple[str, dict | None]] = []
         backend = self
 
@@ -40,7 +41,12 @@ class MLBackend:
 
             def do_GET(self):
                 backend.requests.append((self.path, None))
-                if self.path in ("/", "/health"):
+                if backend.redirect:
+                    self.send_response(302)
+                    self.send_header("Location", backend.redirect + self.path)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif self.path in ("/", "/health"):
                     self._send(200, {"status": "UP", "model_dir": "/tmp", "v2": "true"})
                 else:
                     self._send(404, {"error": "no such path"})

@@ -453,3 +453,49 @@ def test_a_crashed_child_fails_the_run_with_its_error(app, world, monkeypatch):
     assert (
         result["status"] == "failed" and "training process ended with an error" in result["error"]
     )
+
+
+def test_a_model_server_on_the_servers_own_network_is_refused(app, client, auth, backend):
+    """Server-side request forgery: a lead cannot point the server at a private, link-local
+    (a cloud's metadata service) or reserved address, nor have a redirect followed, unless a
+    site admin lists the network (ANNOTATOR_MODEL_SERVER_NETWORKS); this machine is listed by
+    default, where ML backends usually run."""
+    with app.app_context():
+        ids = make_world()
+        project = db.session.get(Project, ids["project"])
+        project.suggestions, project.blind = True, False
+        db.session.commit()
+    auth.login("lena")
+    url = f"/projects/{ids['project']}/model/settings"
+
+    def register(server_url):
+        return client.post(url, data={"model_server_url": server_url})
+
+    for address in ("http://169.254.169.254/latest", "http://10.1.2.3:9090", "http://[fe80::1]"):
+        response = register(address)
+        assert response.status_code == 400
+        assert "a private, link-local or reserved address" in response.get_data(as_text=True)
+    # listed by a site admin: the address is allowed (and then simply not reachable here)
+    app.config.update(MODEL_SERVER_NETWORKS="10.0.0.0/8, 192.168.0.0/16", MODEL_SERVER_TIMEOUT=0.3)
+    page = register("http://10.255.255.1:9").get_data(as_text=True)
+    assert "The model server at http://10.255.255.1:9" in page and "private" not in page
+    # loopback no longer listed: the test server itself is refused, before any request
+    assert register(backend.url).status_code == 400 and backend.requests == []
+    app.config["MODEL_SERVER_NETWORKS"] = ["127.0.0.0/8"]
+    # a redirect is not followed
+    backend.redirect = "http://169.254.169.254"
+    response = register(backend.url)
+    assert response.status_code == 400
+    assert "with a redirect (HTTP 302), which is not followed" in response.get_data(as_text=True)
+    assert [p for p, _ in backend.requests] == ["/health"]
+    backend.redirect = None
+    assert register(backend.url).status_code == 302
+    with app.app_context():
+        assert db.session.get(Project, ids["project"]).model_server_url == backend.url
+    # a name resolving to a refused address is caught at every use, not only at registration
+    app.config["MODEL_SERVER_NETWORKS"] = []
+    auth.logout()
+    auth.login("alice")
+    response = client.get(f"/api/v1/documents/{ids['document']}/suggestions")
+    assert response.status_code in (400, 502)
+    assert "private, link-local or reserved" in response.get_json()["error"]
