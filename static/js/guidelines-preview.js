@@ -38,8 +38,9 @@ if (section && box) {
       });
       if (mine !== sent) return;
       const data = await response.json().catch(() => ({}));
-      if (!response.ok) {
-        say(`Preview not updated: ${data.error || `the server answered ${response.status}`}`);
+      if (!response.ok || typeof data.html !== "string") {
+        // e.g. signed out meanwhile: the answer is the login page, not a preview
+        say(`Preview not updated: ${data.error || `the server answered ${response.status}; reload the page`}`);
         return;
       }
       body.innerHTML = data.html;
