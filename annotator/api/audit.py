@@ -11,7 +11,12 @@ from annotator.api.blueprint import bp
 from annotator.api.read import MAX_PAGE, _int_arg
 from annotator.services.errors import ServiceError
 from annotator.services.projects.access import load_project
-from annotator.services.projects.history import HistoryFilter, export_lines, iter_events
+from annotator.services.projects.history import (
+    MAX_ID,
+    HistoryFilter,
+    export_lines,
+    iter_events,
+)
 
 FORMATS = ("json", "csv", "jsonl")
 MEDIA = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
@@ -20,7 +25,7 @@ MEDIA = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; chars
 def _filters() -> HistoryFilter:
     f = HistoryFilter.from_args(request.args)
     raw = (request.args.get("document") or "").strip()
-    if raw and not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= MAX_ID):
         raise ServiceError("'document' must be an article id (a whole number).")
     return HistoryFilter(int(raw) if raw else None, f.span_id, f.annotator, f.since, f.until)
 

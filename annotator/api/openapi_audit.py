@@ -28,6 +28,7 @@ EVENT = {
         "after": STATE,
     },
 }
+_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 _STAMP = {"type": "string", "description": "UTC unless an offset is given"}
 PATHS.update(
     {
@@ -41,8 +42,8 @@ PATHS.update(
                     _query("annotator", {"type": "string"}, "only this user's changes"),
                     _query("since", _STAMP, "from this date or time on, e.g. 2026-01-31"),
                     _query("until", _STAMP, "up to this date or time, e.g. 2026-02-28T12:00"),
-                    _query("document", {"type": "integer", "minimum": 1}, "one article"),
-                    _query("span", {"type": "integer", "minimum": 1}, "one span"),
+                    _query("document", _ID, "one article"),
+                    _query("span", _ID, "one span"),
                     _query("format", {"type": "string", "enum": ["json", "csv", "jsonl"]}),
                     _query("offset", {"type": "integer", "minimum": 0}),
                     _query(

@@ -110,12 +110,17 @@ def test_bad_arguments_are_400_naming_them(app, client, auth, ids):
         ("?offset=-1", "offset"),
         ("?span=x", "span"),
         ("?span=99999999999999999999999", "span"),
+        ("?span=2147483648", "span"),  # beyond a 32-bit id: PostgreSQL would refuse it
+        ("?document=2147483648", "document"),
         ("?document=1.5", "document"),
         ("?since=0001-01-01T00:00%2B05:00", "since"),
     ):
         response = client.get(url(ids, query))
         assert response.status_code == 400, query
         assert word in response.get_json()["error"], (query, response.get_json())
+    # the ends of the calendar are fine, on SQLite and PostgreSQL alike
+    for query in ("?since=0001-01-01", "?until=9999-12-31T23:59:59", "?span=2147483647"):
+        assert client.get(url(ids, query)).status_code == 200, query
 
 
 def test_access_follows_the_project_rules(app, client, auth, ids):

@@ -41,6 +41,9 @@ FIELDS = (
 )
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns (PostgreSQL refuses a larger one: a 500)
+
+
 @dataclass(frozen=True)
 class HistoryFilter:
     document_id: int | None = None
@@ -69,7 +72,9 @@ class HistoryFilter:
                 raise ServiceError(f"'{name}' is out of range.") from None
 
         span = (args.get("span") or "").strip()
-        if span and not (span.isascii() and span.isdigit() and len(span) < 19):
+        if span and not (
+            span.isascii() and span.isdigit() and len(span) <= 10 and int(span) <= MAX_ID
+        ):
             raise ServiceError("'span' must be a span id (a whole number).")
         return cls(
             span_id=int(span) if span else None,
