@@ -177,6 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     from annotator.imports.routes import bp as imports_bp
     from annotator.modeling.routes import bp as modeling_bp
     from annotator.projects import (
+        guidelines_routes,  # noqa: F401  (adds routes to projects_bp)
         history_routes,  # noqa: F401  (adds routes to projects_bp)
         schema_routes,  # noqa: F401  (adds routes to projects_bp)
     )

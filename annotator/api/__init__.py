@@ -3,6 +3,7 @@
 from annotator.api import (  # noqa: F401  (routes)
     analysis,
     annotate,
+    audit,
     comments,
     docs,
     openapi,

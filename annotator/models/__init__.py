@@ -5,7 +5,13 @@ from annotator.models.comments import Comment
 from annotator.models.documents import Assignment, Document, DocumentAnswer
 from annotator.models.gold import DocumentCuration, GoldAnswer, GoldEvent, GoldSpan
 from annotator.models.outlets import Outlet
-from annotator.models.projects import DocumentQuestion, Label, Membership, Project
+from annotator.models.projects import (
+    DocumentQuestion,
+    GuidelineVersion,
+    Label,
+    Membership,
+    Project,
+)
 from annotator.models.quality import ItemScore, QualityEvent, TrainingAttempt
 from annotator.models.report_cache import ReportCache
 from annotator.models.spans import Span, SpanEvent
@@ -24,6 +30,7 @@ __all__ = [
     "GoldAnswer",
     "GoldEvent",
     "GoldSpan",
+    "GuidelineVersion",
     "ItemScore",
     "Label",
     "Membership",

@@ -86,6 +86,25 @@ class Project(db.Model):
     )
 
 
+class GuidelineVersion(db.Model):
+    """One saved text of a project's guidelines: ``version`` is the ``guidelines_version`` it
+    had (spans record the version they were made under). ``author_id`` is None for the text a
+    project had before versions were stored (migration 0018) and for a deleted user."""
+
+    __tablename__ = "guideline_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_column()
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "version", name="uq_guideline_version_project_version"),
+    )
+
+
 class Membership(db.Model):
     __tablename__ = "membership"
 

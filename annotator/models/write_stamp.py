@@ -22,7 +22,7 @@ stamp never holds data older than that stamp.
 
 from __future__ import annotations
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from annotator.extensions import db
@@ -41,6 +41,7 @@ TABLES = {
     "gold_span": "document",
     "gold_answer": "document",
     "document_curation": "document",
+    "guideline_version": "project",
 }
 FUNCTION = "annotator_bump_write_stamp"
 STAMP = text(
@@ -85,9 +86,12 @@ def _project_of(row: str, via: str) -> str:
     return f"(SELECT project_id FROM document WHERE id = {row}.document_id)"
 
 
-def sqlite_statements() -> list[str]:
+def sqlite_statements(tables: frozenset[str] | None = None) -> list[str]:
+    """The triggers of ``TABLES`` (only those among ``tables``, when given)."""
     out = []
     for table, via in TABLES.items():
+        if tables is not None and table not in tables:
+            continue
         for op, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
             targets = ", ".join(_project_of(r, via) for r in rows)
             out.append(
@@ -122,13 +126,15 @@ END $$
 """
 
 
-def postgresql_statements(present: frozenset[str] = frozenset()) -> list[str]:
+def postgresql_statements(
+    present: frozenset[str] = frozenset(), tables: frozenset[str] | None = None
+) -> list[str]:
     """The function, and the triggers not in ``present`` (creating a trigger locks its table,
-    so one that exists is left alone)."""
+    so one that exists is left alone), of the tables among ``tables`` when given."""
     out = [POSTGRESQL_FUNCTION]
     for table, via in TABLES.items():
         name = f"write_stamp_{table}"
-        if name in present:
+        if name in present or (tables is not None and table not in tables):
             continue
         out.append(
             f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
@@ -138,9 +144,13 @@ def postgresql_statements(present: frozenset[str] = frozenset()) -> list[str]:
 
 
 def statements(connection) -> list[str]:
+    """What ``install`` runs, for the tables the database has (a migration older than a table
+    installs the triggers of the tables that exist by then; the table's own migration adds
+    its triggers)."""
     dialect = connection.dialect.name
+    tables = frozenset(inspect(connection).get_table_names())
     if dialect == "sqlite":  # CREATE TRIGGER IF NOT EXISTS: nothing happens for one that is
-        return sqlite_statements()
+        return sqlite_statements(tables)
     if dialect == "postgresql":
         present = connection.execute(
             text(
@@ -148,7 +158,7 @@ def statements(connection) -> list[str]:
                 "AND tgname LIKE 'write_stamp_%' AND pg_table_is_visible(tgrelid)"
             )
         ).scalars()
-        return postgresql_statements(frozenset(present))
+        return postgresql_statements(frozenset(present), tables)
     raise RuntimeError(f"no write-stamp triggers for the {dialect} dialect")
 
 

@@ -27,7 +27,13 @@ from annotator.services.projects.articles import (
     plan_assignment,
 )
 from annotator.services.projects.assigning import assign
-from annotator.services.projects.projects import create_project, members, update_guidelines
+from annotator.services.projects.guidelines import render_guidelines
+from annotator.services.projects.projects import (
+    create_project,
+    members,
+    name_taken,
+    update_guidelines,
+)
 from annotator.services.transfer.importing import import_files
 from annotator.viewhelpers import project_or_abort
 from annotator.wording import plural
@@ -80,17 +86,28 @@ def settings(project_id: int):
         guidelines = form.guidelines.data or ""
         form.guidelines.data = project.guidelines  # populate_obj must not bypass the version
         form.populate_obj(project)
-        update_guidelines(project, guidelines)
+        form.guidelines.data = guidelines  # shown again if the save fails
         try:
+            update_guidelines(project, guidelines, current_user)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            form.name.errors.append("Another project already has this name.")
+            if name_taken(form.name.data, project.id):
+                form.name.errors.append("Another project already has this name.")
+            else:  # two saves made the same new version: this one came second
+                form.guidelines.errors.append(
+                    "Someone saved the guidelines meanwhile; reload the page and try again."
+                )
         else:
             flash("Settings saved.", "success")
             return redirect(url_for("projects.settings", project_id=project.id))
     status = 400 if form.is_submitted() else 200
-    return render_template("projects/settings.html", project=project, form=form), status
+    return render_template(
+        "projects/settings.html",
+        project=project,
+        form=form,
+        preview_html=render_guidelines(form.guidelines.data or ""),
+    ), status
 
 
 @bp.route("/<int:project_id>/import", methods=["GET", "POST"])

@@ -124,6 +124,11 @@ def _open_span_and_guidelines(page):
     expect(page.locator("#guidelines-panel")).to_be_visible()
 
 
+def _preview_typed(page):
+    page.fill("#guidelines", "## Preview\n\n* a list\n* **bold** and [a link](https://example.org)")
+    expect(page.locator("#preview-body h2")).to_have_text("Preview")
+
+
 def _curation_ready(page):
     expect(page.locator("#curate")).to_have_attribute("data-ready", "true")
 
@@ -145,7 +150,21 @@ def _curation_compact(page):
     expect(page.locator("#bounds-status")).not_to_have_text("")
 
 
-def test_no_serious_violations_on_any_page(live_server, content, page, login, axe):
+@pytest.fixture
+def guideline_versions(live_server, world):
+    """Two more versions of the guidelines (for the version list and a real diff), removed
+    afterwards."""
+    from tests.browser.test_guidelines import add_version, restore_guidelines
+
+    with restore_guidelines(live_server, world):
+        add_version(live_server, world, "# Rules\n\nLabel every quote.\nKeep this.\nOld rule.\n")
+        add_version(live_server, world, "# Rules\n\nLabel every direct quote.\nKeep this.\n")
+        yield
+
+
+def test_no_serious_violations_on_any_page(
+    live_server, content, guideline_versions, page, login, axe
+):
     base = live_server.url
     p = f"{base}/projects/{content['project']}"
     c = f"{base}/projects/{content['corpus']['project']}"
@@ -167,6 +186,8 @@ def test_no_serious_violations_on_any_page(live_server, content, page, login, ax
     found += _check(axe, page, f"{base}/settings/tokens", "main")
     found += _check(axe, page, p, "main")
     found += _check(axe, page, f"{p}/settings")  # 403
+    found += _check(axe, page, f"{p}/guidelines", "main")  # versions, for members too
+    found += _check(axe, page, f"{p}/guidelines/diff", "#diff")
 
     # The lead: every project page, stats, exports, model, analysis, curation, questions.
     page.context.clear_cookies()
@@ -183,8 +204,13 @@ def test_no_serious_violations_on_any_page(live_server, content, page, login, ax
         "/model",
         "/curation",
         "/comments",
+        "/guidelines",
+        "/guidelines/versions/1",
+        "/guidelines/diff",
+        "/guidelines/diff?from=1",  # the whole preset against the newest
     ):
         found += _check(axe, page, p + path, "main")
+    found += _check(axe, page, f"{p}/settings", then=_preview_typed)  # the live preview
     label = content_label(live_server, content["project"])
     found += _check(axe, page, f"{p}/labels/{label}", "main")
     found += _check(axe, page, f"{base}/projects/new", "main")

@@ -218,6 +218,20 @@ EXPECTED.update(
     }
 )
 
+# Guidelines versions and their diffs for every member; the live preview and the audit log
+# API for leads (issue 22). The preview without a body: leads get past the check to a 400.
+EXPECTED.update(
+    {
+        P + "/guidelines": Route("GET", project_page()),
+        P + "/guidelines/versions/<int:number>": Route(
+            "GET", project_page(), {"number": "guidelines_version"}
+        ),
+        P + "/guidelines/diff": Route("GET", project_page()),
+        P + "/guidelines/preview": Route("POST", lead_page(400)),
+        A + "/projects/<int:project_id>/audit": Route("GET", api_lead()),
+    }
+)
+
 DEFAULT_ARGS = {
     "kind": "plot_kind",
     "fmt": "plot_fmt",
@@ -292,6 +306,7 @@ def build_world(app) -> dict:
             story="geneva-talks",
             comment=question_thread.id,
             docs_asset="swagger-ui.css",
+            guidelines_version=1,
         )
     return ids
 

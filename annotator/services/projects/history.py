@@ -41,6 +41,9 @@ FIELDS = (
 )
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns (PostgreSQL refuses a larger one: a 500)
+
+
 @dataclass(frozen=True)
 class HistoryFilter:
     document_id: int | None = None
@@ -61,10 +64,17 @@ class HistoryFilter:
                 raise ServiceError(
                     f"'{name}' must be a date or time like 2026-01-31 or 2026-01-31T12:00 (UTC)."
                 ) from None
-            return value if value.tzinfo else value.replace(tzinfo=UTC)
+            if value.tzinfo is None:
+                return value.replace(tzinfo=UTC)
+            try:  # UTC, as the events are stored (SQLite compares the digits, not the instant)
+                return value.astimezone(UTC)
+            except OverflowError:
+                raise ServiceError(f"'{name}' is out of range.") from None
 
         span = (args.get("span") or "").strip()
-        if span and not (span.isascii() and span.isdigit()):
+        if span and not (
+            span.isascii() and span.isdigit() and len(span) <= 10 and int(span) <= MAX_ID
+        ):
             raise ServiceError("'span' must be a span id (a whole number).")
         return cls(
             span_id=int(span) if span else None,
@@ -109,8 +119,11 @@ def describe(action: str, before: dict | None, after: dict | None, names: dict[i
     return ", ".join(parts) or "saved without changes"
 
 
-def iter_events(project: Project, f: HistoryFilter) -> Iterator[dict]:
-    """Events of the project, oldest first, as flat dictionaries (``FIELDS``)."""
+def iter_events(
+    project: Project, f: HistoryFilter, *, offset: int = 0, limit: int | None = None
+) -> Iterator[dict]:
+    """Events of the project, oldest first, as flat dictionaries (``FIELDS``); ``offset`` and
+    ``limit`` cut one page out of them."""
     names = _label_names(project)
     query = (
         select(SpanEvent, User.username, Document.external_id)
@@ -123,12 +136,18 @@ def iter_events(project: Project, f: HistoryFilter) -> Iterator[dict]:
         query = query.where(SpanEvent.document_id == f.document_id)
     if f.span_id is not None:
         query = query.where(SpanEvent.span_id == f.span_id)
-    if f.annotator:
-        query = query.where(User.username == f.annotator)
+    if f.annotator:  # by id: on the joined name SQLite picks a plan 10x slower (50k events)
+        query = query.where(
+            SpanEvent.user_id.in_(select(User.id).where(User.username == f.annotator))
+        )
     if f.since is not None:
         query = query.where(SpanEvent.at >= f.since)
     if f.until is not None:
         query = query.where(SpanEvent.at <= f.until)
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
     for event, username, external_id in db.session.execute(query.execution_options(yield_per=1000)):
         before, after = event.before or {}, event.after or {}
         at = event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC)
@@ -153,18 +172,21 @@ def iter_events(project: Project, f: HistoryFilter) -> Iterator[dict]:
         }
 
 
-def export_lines(project: Project, f: HistoryFilter, fmt: str) -> Iterator[str]:
+def export_lines(
+    project: Project, f: HistoryFilter, fmt: str, *, offset: int = 0, limit: int | None = None
+) -> Iterator[str]:
     """The audit log as CSV (a header, then one row an event) or JSONL (one object a line)."""
     if fmt not in ("csv", "jsonl"):
         raise ServiceError(f"Cannot export the audit log as {fmt!r}; use csv or jsonl.")
+    events = iter_events(project, f, offset=offset, limit=limit)
     if fmt == "jsonl":
-        for event in iter_events(project, f):
+        for event in events:
             yield orjson.dumps(event).decode() + "\n"
         return
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    for event in iter_events(project, f):
+    for event in events:
         event = dict(event)
         for key in ("before", "after"):
             event[key] = "" if event[key] is None else orjson.dumps(event[key]).decode()

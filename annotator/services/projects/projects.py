@@ -8,6 +8,7 @@ from annotator.extensions import db
 from annotator.models import Assignment, DocumentQuestion, Label, Membership, Project, Span, User
 from annotator.models.projects import ROLES
 from annotator.services.errors import NotFound, ServiceError
+from annotator.services.projects.guideline_versions import record_current, save_guidelines
 from annotator.services.projects.presets import PRESETS
 from annotator.services.projects.schema import validate_attributes, validate_label_fields
 
@@ -57,6 +58,7 @@ def create_project(
     db.session.flush()
     if lead is not None:
         add_member(project, lead, "lead")
+    record_current(project, lead)  # version 1
     return project
 
 
@@ -191,8 +193,15 @@ def save_question(
     return question
 
 
-def update_guidelines(project: Project, guidelines: str) -> None:
-    """Store new guidelines; the version goes up whenever the text changes."""
-    if guidelines != project.guidelines:
-        project.guidelines = guidelines
-        project.guidelines_version += 1
+def name_taken(name: str, project_id: int | None = None) -> bool:
+    """Whether a project other than ``project_id`` is named ``name``."""
+    query = select(Project.id).where(Project.name == name)
+    if project_id is not None:
+        query = query.where(Project.id != project_id)
+    return db.session.execute(query).first() is not None
+
+
+def update_guidelines(project: Project, guidelines: str, author: User | None = None) -> bool:
+    """Store new guidelines; the version goes up whenever the text changes, and every
+    version's text is kept (``guideline_versions``). True when a new version was made."""
+    return save_guidelines(project, guidelines, author)
