@@ -187,7 +187,13 @@ def test_a_new_annotator_sees_only_training_items_until_they_pass(app, client, a
         )
         body = _annotate(client, world, doc, GOLD_SPANS)
         assert body["feedback_url"].endswith(f"/training/{doc}/feedback")
-        assert client.get(body["feedback_url"]).status_code == 200
+        page = client.get(body["feedback_url"])
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        # the guidelines once, in the page's content (not pasted into <title> or <head>)
+        assert html.count('id="guideline-all"') == 1
+        title = html[html.index("<title>") : html.index("</title>")]
+        assert "<section" not in title and html.index('id="guideline-all"') > html.index("<main")
     assert seen == order  # served in the attempt's own order
     with app.app_context():
         member = db.session.execute(
