@@ -21,6 +21,7 @@ from annotator.models import (
     Membership,
     Project,
     QualityEvent,
+    Span,
     SpanEvent,
     TrainingAttempt,
     User,
@@ -506,6 +507,15 @@ def test_control_accuracy_interval_flag_and_pause(app, client, auth, world):
             iter(_assigned(world["alice"]) - controls - {world["train0"], world["train1"]})
         )
     assert client.get(f"/api/v1/documents/{a_work}").status_code == 403
+    # nor can alice change or delete the spans she already has while paused
+    with app.app_context():
+        own = db.session.execute(
+            select(Span.id, Span.version).where(Span.user_id == world["alice"])
+        ).first()
+    assert own is not None
+    patch = client.patch(f"/api/v1/spans/{own.id}", json={"version": own.version, "note": "x"})
+    assert patch.status_code == 403 and "paused" in patch.get_json()["error"]
+    assert client.delete(f"/api/v1/spans/{own.id}").status_code == 403
     _as(client, auth, "lena")
     page = client.get(f"/projects/{world['project']}/quality").get_data(as_text=True)
     assert "flagged" in page and "paused" in page and "0.500" in page
@@ -519,6 +529,8 @@ def test_control_accuracy_interval_flag_and_pause(app, client, auth, world):
         )
     _as(client, auth, "alice")
     assert client.get(f"/api/v1/documents/{a_work}").status_code == 200
+    patch = client.patch(f"/api/v1/spans/{own.id}", json={"version": own.version, "note": "x"})
+    assert patch.status_code == 200
 
 
 def test_reliability_models_prefill_answers_and_soft_label_exports(app, client, auth, world):

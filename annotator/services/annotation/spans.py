@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, update
 from annotator.extensions import db
 from annotator.models import Document, Label, Membership, Span, SpanEvent, User
 from annotator.models.base import utcnow
+from annotator.services.annotation.document_context import gate_refusal
 from annotator.services.annotation.span_rules import (
     check_attributes,
     check_note,
@@ -20,7 +21,7 @@ from annotator.services.annotation.span_rules import (
     is_id,
     require_int,
 )
-from annotator.services.errors import Conflict, NotFound, ServiceError
+from annotator.services.errors import Conflict, Forbidden, NotFound, ServiceError
 
 EDITABLE = {"label_id", "start", "end", "text", "attributes", "note", "version"}
 
@@ -70,22 +71,29 @@ def link_checker(user_id: int, document_id: int, exclude: int | None = None):
 def own_span(user: User, span_id: int) -> Span:
     """The caller's own span in a project they still belong to (site admins: any project);
     other people's spans, and spans left behind in a project one was removed from, are simply
-    not found."""
+    not found. Forbidden while a lead has paused the caller's work on the project (as for new
+    spans: :func:`~annotator.services.annotation.document_context.gate_refusal`)."""
     span = db.session.get(Span, span_id)
-    if span is None or span.user_id != user.id or not _still_member(user, span.document_id):
+    membership = None if span is None or span.user_id != user.id else _membership(user, span)
+    if membership is None:
         raise NotFound("No such span among yours.")
+    if membership == "paused":
+        raise Forbidden(gate_refusal("work", False, True, True))
     return span
 
 
-def _still_member(user: User, document_id: int) -> bool:
+def _membership(user: User, span: Span) -> str | None:
+    """None: not (or no longer) a member of the span's project; "paused"; else "member"."""
     if user.is_admin:
-        return True
-    membership = (
-        select(Membership.id)
+        return "member"
+    paused = db.session.execute(
+        select(Membership.paused)
         .join(Document, Document.project_id == Membership.project_id)
-        .where(Document.id == document_id, Membership.user_id == user.id)
-    )
-    return db.session.execute(membership).first() is not None
+        .where(Document.id == span.document_id, Membership.user_id == user.id)
+    ).first()
+    if paused is None:
+        return None
+    return "paused" if paused[0] else "member"
 
 
 def update_span(user: User, span_id: int, data: dict) -> Span:
