@@ -246,9 +246,13 @@ def test_create_writes_the_span_its_audit_row_and_the_assignment_start_together(
         ).scalar_one()
         assert (event.action, event.before, event.after) == ("create", None, span)
         assert event.document_id == world["document"] and event.user_id == alice
-        raw = db.session.execute(
-            select(SpanEvent.__table__.c.after.cast(db.String)).where(SpanEvent.id == event.id)
-        ).scalar_one()
+        columns = SpanEvent.__table__.c
+        raw_before, raw = db.session.execute(
+            select(columns.before.cast(db.String), columns.after.cast(db.String)).where(
+                SpanEvent.id == event.id
+            )
+        ).one()
+        assert raw_before == "null"  # JSON null, as every audit row without a "before"
         order = ("id", "label_id", "label", "start", "end", "text", "fragments", "attributes")
         order += ("note", "source", "version", "guidelines_version")  # spans.span_dict's
         assert sorted(order) == sorted(span)

@@ -28,7 +28,6 @@ from sqlalchemy import (
     exists,
     insert,
     literal,
-    null,
     select,
     update,
 )
@@ -145,7 +144,7 @@ def _one_statement():
                 bindparam("p_document_id", type_=Integer),
                 bindparam("p_user_id", type_=Integer),
                 literal("create", String),
-                null(),
+                bindparam("before", None, type_=event.c.before.type),  # JSON null, as audit()
                 after,
                 bindparam("p_created_at", type_=event.c.at.type),
             ),
