@@ -17,6 +17,7 @@ surrogate becomes U+FFFD instead of an exception halfway through a response.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
@@ -25,6 +26,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from annotator.text_safety import SUSPECT_JSON, UNSTORABLE, scrub
 
+LONG_NUMBER = re.compile(r"\d{16}")
 OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
@@ -74,10 +76,11 @@ def json_column_loads(text: str | bytes) -> Any:
     hold (``"\\udfff"``, ``"\\u0000"``) come back as U+FFFD; NaN as None."""
     if isinstance(text, bytes | bytearray | memoryview):  # psycopg hands over the bytes
         text = bytes(text).decode()
-    value = json.loads(text)
     if SUSPECT_JSON.search(text):
-        value = scrub(value)
-    return value
+        return scrub(json.loads(text))
+    if LONG_NUMBER.search(text):  # orjson reads integers beyond 64 bits as floats
+        return json.loads(text)
+    return orjson.loads(text)  # every span's attributes on every article read: ~5x faster
 
 
 def init_app(app) -> None:

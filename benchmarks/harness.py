@@ -52,9 +52,18 @@ def article(rng: random.Random, n: int, chars: int = 3000) -> dict:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port: the first one free in ``ANNOTATOR_BENCH_PORTS`` (e.g. ``5750-5769``, where
+    several people share one machine and each has a range), else one the system picks."""
+    first, _, last = os.environ.get("ANNOTATOR_BENCH_PORTS", "").partition("-")
+    candidates = range(int(first), int(last or first) + 1) if first else [0]
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in ANNOTATOR_BENCH_PORTS={first}-{last}")
 
 
 @contextmanager

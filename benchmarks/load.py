@@ -9,7 +9,8 @@ of a 250,000-span project for W4's spans/s. Prints one table and writes the same
 
 Beside the rates it reports what is robust to a loaded machine: the CPU time the server's worker
 processes used per request in W2 and W3 (from /proc, so the load generator's own CPU is not in
-it) and the workers' RSS and PSS after W1-W4. ``--servers 2`` starts two servers on two ports
+it), on PostgreSQL also the CPU its server processes for the database used per request, and
+the workers' RSS and PSS after W1-W4. ``--servers 2`` starts two servers on two ports
 against the one database and splits the clients between them (the figures are summed).
 """
 
@@ -288,6 +289,41 @@ def _sessions(url: str) -> int:
     return int(row[0]) - 1  # not this one
 
 
+def _backend_cpu(url: str) -> dict[int, float]:
+    """PostgreSQL: CPU seconds used so far by each server process (backend) connected to the
+    database, from /proc (the server runs on this machine); {} on SQLite. SQLite does its work
+    inside the workers, so their CPU includes it; PostgreSQL's work is in these processes."""
+    if not url.startswith("postgres"):
+        return {}
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        pids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    out = {}
+    for pid in pids:
+        try:
+            out[pid] = cpu_seconds([pid])
+        except OSError:  # gone in between
+            pass
+    return out
+
+
+def _database_cpu_ms(url: str, before: dict[int, float], requests: int) -> float | None:
+    """The backends' CPU per request since ``before`` (those alive now: a connection that the
+    pool closed during the run is not counted, see connections_opened)."""
+    if not url.startswith("postgres"):
+        return None
+    now = _backend_cpu(url)
+    used = sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
+    return 1000 * used / max(1, requests)
+
+
 def run(args) -> dict:
     rng = random.Random(args.seed)
     with fresh_database(args.database_url) as (url, instance), ExitStack() as stack:
@@ -316,10 +352,11 @@ def run(args) -> dict:
             )
             for i in range(args.clients)
         ]
-        cpu, sessions = cpu_seconds(pids), _sessions(url)
+        cpu, sessions, backends = cpu_seconds(pids), _sessions(url), _backend_cpu(url)
         results, seconds = _run_clients(_annotate_worker, jobs, args.processes)
         w2 = summarise(results, seconds, "created")
         w2["server_cpu_ms"] = 1000 * (cpu_seconds(pids) - cpu) / max(1, w2["requests"])
+        w2["database_cpu_ms"] = _database_cpu_ms(url, backends, w2["requests"])
         w2["connections_opened"] = _sessions(url) - sessions
         reads = [
             (
@@ -331,10 +368,11 @@ def run(args) -> dict:
             )
             for i in range(8)
         ]
-        cpu, sessions = cpu_seconds(pids), _sessions(url)
+        cpu, sessions, backends = cpu_seconds(pids), _sessions(url), _backend_cpu(url)
         results, seconds = _run_clients(_read_worker, reads, min(args.processes, 8))
         w3 = summarise(results, seconds)
         w3["server_cpu_ms"] = 1000 * (cpu_seconds(pids) - cpu) / max(1, w3["requests"])
+        w3["database_cpu_ms"] = _database_cpu_ms(url, backends, w3["requests"])
         w3["connections_opened"] = _sessions(url) - sessions
         w4 = w4_export(env, port, workdir, w2["ok"])
         memory = memory_mib(pids) | {"processes": len(pids)}
@@ -386,11 +424,21 @@ def print_table(r: dict) -> None:
             "W2 server CPU per span create",
             f"{w2['server_cpu_ms']:.2f} ms ({w2['connections_opened']} connections opened)",
         ),
+        *(
+            [("W2 PostgreSQL CPU per span create", f"{w2['database_cpu_ms']:.2f} ms")]
+            if w2.get("database_cpu_ms") is not None
+            else []
+        ),
         ("W3 article reads", f"{w3['per_s']:,.0f} articles/s ({w3['errors']} errors)"),
         ("W3 latency p50/p95/p99", f"{w3['p50_ms']:.1f}/{w3['p95_ms']:.1f}/{w3['p99_ms']:.1f} ms"),
         (
             "W3 server CPU per article read",
             f"{w3['server_cpu_ms']:.2f} ms ({w3['connections_opened']} connections opened)",
+        ),
+        *(
+            [("W3 PostgreSQL CPU per article read", f"{w3['database_cpu_ms']:.2f} ms")]
+            if w3.get("database_cpu_ms") is not None
+            else []
         ),
         (
             f"workers' memory after W1-W4 ({memory['processes']})",

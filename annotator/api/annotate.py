@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import jsonify, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from annotator.api.blueprint import bp
 from annotator.extensions import db
@@ -14,7 +13,7 @@ from annotator.services.annotation.documents import document_for
 from annotator.services.annotation.span_create import create_span, replayed_create
 from annotator.services.annotation.spans import delete_span, own_span, span_dict, update_span
 from annotator.services.annotation.workflow import add_time, answer_question, set_status
-from annotator.services.errors import ServiceError
+from annotator.services.errors import Conflict, ServiceError
 from annotator.services.projects.access import load_project
 from annotator.services.projects.progress import next_document
 from annotator.services.projects.schema_cache import project_schema
@@ -49,19 +48,14 @@ def get_document(document_id: int):
 def post_span(document_id: int):
     context = document_context(current_user, document_id)
     data = json_body()
-    labels = project_schema(context.project_id, context.schema_stamp).label_names
-    earlier = replayed_create(current_user, data, labels)
-    if earlier is not None:  # a retried create whose first response was lost
-        return jsonify(earlier), 200
-    try:
-        span = create_span(current_user, context, data)  # the INSERT may hit the key already
-        db.session.commit()
-    except IntegrityError:  # the same client_key raced in from a parallel retry
-        db.session.rollback()
+    span = create_span(current_user, context, data)
+    if span is None:  # a retried create (its first response was lost), or a parallel retry
+        labels = project_schema(context.project_id, context.schema_stamp).label_names
         earlier = replayed_create(current_user, data, labels)
-        if earlier is None:
-            raise
+        if earlier is None:  # made and deleted again in between
+            raise Conflict("A span with this client_key was made and has since been deleted.")
         return jsonify(earlier), 200
+    db.session.commit()
     return jsonify(span), 201
 
 

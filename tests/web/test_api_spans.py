@@ -218,6 +218,50 @@ def test_every_change_writes_an_audit_row(app, client, auth, world):
         assert db.session.execute(select(func.count(Span.id))).scalar_one() == 0
 
 
+def test_create_writes_the_span_its_audit_row_and_the_assignment_start_together(
+    app, client, auth, world
+):
+    """One write on PostgreSQL (one statement), three on SQLite: the same rows either way. The
+    audit row holds the span exactly as the response sent it (id included), as JSON text
+    byte-for-byte what the JSON column stores for that dict; the first span starts the
+    assignment and moves the project's write stamp."""
+    import json
+
+    from annotator.models import Assignment, User
+    from annotator.models.write_stamp import stamp
+
+    with app.app_context():
+        alice = db.session.execute(select(User.id).where(User.username == "alice")).scalar()
+        status = select(Assignment.status, Assignment.started_at).where(
+            Assignment.user_id == alice, Assignment.document_id == world["document"]
+        )
+        assert db.session.execute(status).one() == ("todo", None)
+        before = stamp(db.session.connection(), world["project"])
+        db.session.rollback()
+    auth.login("alice")
+    span = create(client, world, attributes={}, note="a «note»", client_key="k-audit").get_json()
+    with app.app_context():
+        event = db.session.execute(
+            select(SpanEvent).where(SpanEvent.span_id == span["id"])
+        ).scalar_one()
+        assert (event.action, event.before, event.after) == ("create", None, span)
+        assert event.document_id == world["document"] and event.user_id == alice
+        columns = SpanEvent.__table__.c
+        raw_before, raw = db.session.execute(
+            select(columns.before.cast(db.String), columns.after.cast(db.String)).where(
+                SpanEvent.id == event.id
+            )
+        ).one()
+        assert raw_before == "null"  # JSON null, as every audit row without a "before"
+        order = ("id", "label_id", "label", "start", "end", "text", "fragments", "attributes")
+        order += ("note", "source", "version", "guidelines_version")  # spans.span_dict's
+        assert sorted(order) == sorted(span)
+        assert raw == json.dumps({key: span[key] for key in order})
+        assert db.session.execute(status).one()[0] == "in_progress"
+        assert db.session.execute(status).one()[1] is not None
+        assert stamp(db.session.connection(), world["project"]) != before
+
+
 def test_delete_with_stale_version_is_409(client, auth, world):
     auth.login("alice")
     span = create(client, world).get_json()

@@ -9,7 +9,6 @@ import stat
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from annotator.extensions import db
 from annotator.models import Label, Span
@@ -53,25 +52,30 @@ def test_token_page_is_not_cached(client, auth, world):
 
 
 def test_client_key_race_at_insert_answers_the_existing_span(app, client, auth, world, monkeypatch):
-    """The parallel retry's INSERT fails on the unique key (not its commit): 200 with the span
-    the first request made, never a 500."""
+    """A retry (or a parallel one) is found by the INSERT itself (ON CONFLICT on the user's
+    key): 200 with the span the first request made, never a 500 and never a second span; the
+    span is looked up only then. Were it deleted in that instant: 409, nothing written."""
     auth.login("alice")
     url = f"/api/v1/documents/{world['document']}/spans"
-    first = client.post(url, json=_span(world, client_key="k-1")).get_json()
     from annotator.api import annotate
 
     calls = []
 
-    def no_replay_first(user, data, labels, _real=annotate.replayed_create):
+    def counted(user, data, labels, _real=annotate.replayed_create):
         calls.append(1)
-        return None if len(calls) == 1 else _real(user, data, labels)  # the race: not seen yet
+        return _real(user, data, labels)
 
-    monkeypatch.setattr(annotate, "replayed_create", no_replay_first)
+    monkeypatch.setattr(annotate, "replayed_create", counted)
+    first = client.post(url, json=_span(world, client_key="k-1"))
+    assert first.status_code == 201 and calls == []  # a first save pays no look-up
     response = client.post(url, json=_span(world, client_key="k-1"))
-    assert response.status_code == 200 and response.get_json() == first
+    assert response.status_code == 200 and response.get_json() == first.get_json()
+    assert calls == [1]
+    monkeypatch.setattr(annotate, "replayed_create", lambda user, data, labels: None)
+    gone = client.post(url, json=_span(world, client_key="k-1"))
+    assert gone.status_code == 409 and "client_key" in gone.get_json()["error"]
     with app.app_context():
         assert len(db.session.execute(select(Span.id)).all()) == 1
-    assert IntegrityError  # what the INSERT raised
 
 
 def test_instance_secrets_are_private(tmp_path, monkeypatch):

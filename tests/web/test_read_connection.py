@@ -55,8 +55,9 @@ def test_a_span_saved_in_one_request_is_read_back_in_the_next(app, client, auth)
 
 
 def test_on_postgresql_the_article_read_runs_without_a_transaction(app, client, auth):
-    """No BEGIN before and no ROLLBACK after its statements (autocommit); a span save keeps
-    its transaction, and the pool hands the next request a connection in the default mode."""
+    """No BEGIN before and no ROLLBACK after its statements (autocommit). A span save runs in
+    autocommit too, its writes one statement (its own transaction); a span update keeps its
+    transaction: the pool hands the next request a connection in the default mode."""
     from sqlalchemy import event
 
     with app.app_context():
@@ -79,10 +80,19 @@ def test_on_postgresql_the_article_read_runs_without_a_transaction(app, client, 
         label, text = payload["labels"][3]["id"], payload["document"]["text"]
         modes.clear()
         body = {"label_id": label, "start": 0, "end": 7, "text": text[:7]}
-        assert client.post(f"{url}/spans", json=body).status_code == 201
+        created = client.post(f"{url}/spans", json=body)
+        assert created.status_code == 201
         write = list(modes)
+        modes.clear()
+        change = {"version": 1, "note": "n"}
+        assert (
+            client.patch(f"/api/v1/spans/{created.get_json()['id']}", json=change).status_code
+            == 200
+        )
+        update = list(modes)
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     assert read and all(autocommit for _, autocommit in read), read
-    assert write and not any(autocommit for _, autocommit in write), write
-    assert "INSERT" in {verb for verb, _ in write}
+    assert write == [("SELECT", True), ("WITH", True)], write  # WITH: span, audit row, start
+    assert update and not any(autocommit for _, autocommit in update), update
+    assert "UPDATE" in {verb for verb, _ in update}

@@ -13,7 +13,10 @@ span save would pay on top of the session's: there the session's own connection 
 On PostgreSQL the article read (``READ_ONLY_ENDPOINTS``) runs that connection in autocommit:
 its statements write nothing, and under READ COMMITTED each of them sees its own snapshot
 inside a transaction too, so the transaction's BEGIN and the ROLLBACK on return to the pool
-were two round trips of five that changed nothing.
+were two round trips of five that changed nothing. The span create (``ONE_STATEMENT_WRITES``)
+runs in autocommit too: its reads are checks, and its writes are one statement on PostgreSQL
+(``span_create``), which autocommit makes its own transaction; nothing else in that request
+writes.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from annotator.extensions import db
 
 _KEY = "_annotator_read_connection"
 READ_ONLY_ENDPOINTS = frozenset({"api.get_document"})
+ONE_STATEMENT_WRITES = frozenset({"api.post_span"})
 
 
 def read_connection() -> Connection:
@@ -45,7 +49,10 @@ def _close(_exc: BaseException | None = None) -> None:
 
 
 def _autocommit_reads() -> None:
-    if request.endpoint in READ_ONLY_ENDPOINTS and request.method in ("GET", "HEAD"):
+    endpoint = request.endpoint
+    if (endpoint in READ_ONLY_ENDPOINTS and request.method in ("GET", "HEAD")) or (
+        endpoint in ONE_STATEMENT_WRITES and request.method == "POST"
+    ):
         if db.engine.dialect.name == "postgresql":
             db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
