@@ -9,8 +9,9 @@ of a 250,000-span project for W4's spans/s. Prints one table and writes the same
 
 Beside the rates it reports what is robust to a loaded machine: the CPU time the server's worker
 processes used per request in W2 and W3 (from /proc, so the load generator's own CPU is not in
-it), on PostgreSQL also the CPU its server processes for the database used per request, and
-the workers' RSS and PSS after W1-W4. ``--servers 2`` starts two servers on two ports
+it; counted from the moment every client is logged in, so the logins' password hashing is not
+in it either), on PostgreSQL also the CPU its server processes for the database used per
+request, and the workers' RSS and PSS after W1-W4. ``--servers 2`` starts two servers on two ports
 against the one database and splits the clients between them (the figures are summed).
 """
 
@@ -29,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from multiprocessing import Manager, Pool
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -168,11 +170,13 @@ def _read_worker(port, username, docs, count, seed, barrier) -> dict:
     return {"latencies": latencies, "errors": errors}
 
 
-def _run_clients(worker, jobs: list, processes: int) -> tuple[list[dict], float]:
+def _run_clients(worker, jobs: list, processes: int, at_start) -> tuple[list[dict], float, Any]:
     """Clients as threads spread over a few processes (the GIL would skew one process).
 
     The clock runs from the moment every client is ready (logged in, articles fetched) until
-    the last one finishes."""
+    the last one finishes; ``at_start()`` is called at that moment (the server's CPU so far:
+    the logins' password hashing and the clients' preparation are not the workload's) and its
+    value returned."""
     per = [jobs[i::processes] for i in range(processes)]
     per = [p for p in per if p]
     with Manager() as manager:
@@ -181,8 +185,9 @@ def _run_clients(worker, jobs: list, processes: int) -> tuple[list[dict], float]
             pending = pool.starmap_async(_threads, [(worker, p, ready) for p in per])
             ready.wait()
             began = time.perf_counter()
+            start = at_start()
             parts = pending.get()
-    return [r for part in parts for r in part], time.perf_counter() - began
+    return [r for part in parts for r in part], time.perf_counter() - began, start
 
 
 def _threads(worker, jobs, ready):
@@ -352,8 +357,13 @@ def run(args) -> dict:
             )
             for i in range(args.clients)
         ]
-        cpu, sessions, backends = cpu_seconds(pids), _sessions(url), _backend_cpu(url)
-        results, seconds = _run_clients(_annotate_worker, jobs, args.processes)
+
+        def snapshot():
+            return cpu_seconds(pids), _sessions(url), _backend_cpu(url)
+
+        results, seconds, (cpu, sessions, backends) = _run_clients(
+            _annotate_worker, jobs, args.processes, snapshot
+        )
         w2 = summarise(results, seconds, "created")
         w2["server_cpu_ms"] = 1000 * (cpu_seconds(pids) - cpu) / max(1, w2["requests"])
         w2["database_cpu_ms"] = _database_cpu_ms(url, backends, w2["requests"])
@@ -368,8 +378,9 @@ def run(args) -> dict:
             )
             for i in range(8)
         ]
-        cpu, sessions, backends = cpu_seconds(pids), _sessions(url), _backend_cpu(url)
-        results, seconds = _run_clients(_read_worker, reads, min(args.processes, 8))
+        results, seconds, (cpu, sessions, backends) = _run_clients(
+            _read_worker, reads, min(args.processes, 8), snapshot
+        )
         w3 = summarise(results, seconds)
         w3["server_cpu_ms"] = 1000 * (cpu_seconds(pids) - cpu) / max(1, w3["requests"])
         w3["database_cpu_ms"] = _database_cpu_ms(url, backends, w3["requests"])
