@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.formats._common import safe_filename
@@ -50,7 +50,12 @@ from annotator.services.transfer.import_files import (  # noqa: F401 (the import
     iter_annotation_files,
     read_annotation_files,
 )
-from annotator.services.transfer.import_writer import GOLD, _local_ids, _Writer
+from annotator.services.transfer.import_writer import (
+    _local_ids,
+    _reserve_ids,
+    _Writer,
+    insert_rows,
+)
 
 PALETTE = (
     "#fbbf24",
@@ -64,7 +69,8 @@ PALETTE = (
     "#a3e635",
     "#e879f9",
 )
-BATCH = 2000  # articles written per round of inserts
+BATCH = 2000  # articles written per round of inserts, at most
+BATCH_SPANS = 20_000  # spans (and gold spans) per round, at most: memory stays bounded
 
 
 @dataclass
@@ -83,6 +89,10 @@ class AnnotationImportReport:
     snapped: int = 0  # spans whose edge fell inside a CRLF pair or combining sequence
     gold_duplicates: int = 0  # gold spans the article already had (label and offsets)
     unmapped_relations: dict[str, int] = field(default_factory=dict)  # relation type -> count
+    # a link holds one target: further relations of one type from one span, by type
+    relations_conflicting: dict[str, int] = field(default_factory=dict)
+    event_arguments: int = 0  # brat event arguments that arrived as link attributes
+    unmapped_event_arguments: dict[str, int] = field(default_factory=dict)  # role -> count
     users_created: list[str] = field(default_factory=list)
     labels_created: list[str] = field(default_factory=list)
 
@@ -103,6 +113,8 @@ class AnnotationImportReport:
             out.append(f"{self.discontinuous} discontinuous spans kept with their fragments.")
         if self.links:
             out.append(f"Mapped {self.links} relations to link attributes.")
+        if self.event_arguments:
+            out.append(f"Mapped {self.event_arguments} event arguments to link attributes.")
         if self.texts_normalised:
             out.append(
                 f"Normalised {self.texts_normalised} article texts to NFC with \\n line endings "
@@ -124,6 +136,23 @@ class AnnotationImportReport:
             out.append(
                 f"Not kept: {total} relations with no fitting link attribute in the project's "
                 f"schema, by type: {kinds}."
+            )
+        if self.relations_conflicting:
+            kinds = ", ".join(f"{k} ({v})" for k, v in sorted(self.relations_conflicting.items()))
+            total = sum(self.relations_conflicting.values())
+            out.append(
+                f"Not kept: {total} relations to a further target of a link that already had "
+                f"one from the same span (a link holds one target; the first was kept), by "
+                f"type: {kinds}."
+            )
+        if self.unmapped_event_arguments:
+            kinds = ", ".join(
+                f"{k} ({v})" for k, v in sorted(self.unmapped_event_arguments.items())
+            )
+            total = sum(self.unmapped_event_arguments.values())
+            out.append(
+                f"Not kept: {total} event arguments with no link attribute of their role on the "
+                f"trigger's label, by role: {kinds}."
             )
         return out
 
@@ -165,7 +194,6 @@ def import_uploads(
             raise ServiceError(message) from None
 
 
-
 Progress = Callable[[int, int], None]
 
 
@@ -184,7 +212,7 @@ def import_annotations(
     writer = _Writer(project, {q.name: q for q in project.questions}, report)
     created: set[str] = set()
     done = 0
-    for chunk in _chunks(documents, BATCH):
+    for chunk in _chunks(documents, BATCH, BATCH_SPANS):
         prepared: list[DocumentRecord] = []
         for record in _merge(chunk).values():
             result = normalise_document(record)
@@ -206,13 +234,17 @@ def import_annotations(
     return report
 
 
-def _chunks(items: Iterable, n: int) -> Iterator[list]:
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == n:
+def _chunks(documents: Iterable[DocumentRecord], n: int, spans: int) -> Iterator[list]:
+    """Lists of at most ``n`` documents holding about ``spans`` spans (a document's spans are
+    never split)."""
+    chunk: list[DocumentRecord] = []
+    held = 0
+    for doc in documents:
+        chunk.append(doc)
+        held += len(doc.spans) + len(doc.gold)
+        if len(chunk) == n or held >= spans:
             yield chunk
-            chunk = []
+            chunk, held = [], 0
     if chunk:
         yield chunk
 
@@ -258,7 +290,7 @@ def _check(doc: DocumentRecord) -> None:
     if not doc.id or len(doc.id) > 200:
         raise ServiceError("Every imported article needs an id of at most 200 characters.")
     n = len(doc.text)
-    for span in (*doc.spans, *doc.gold):
+    for span in (*doc.spans, *doc.gold) if doc.gold else doc.spans:
         if not 0 <= span.start < span.end <= n:
             raise ServiceError(
                 f"Article {doc.id!r}: span {span.start}-{span.end} is outside the text."
@@ -312,15 +344,14 @@ def _documents(
                 "published": _date(record.published),
             }
         )
-    for k in range(0, len(new_rows), BATCH):
-        rows = new_rows[k : k + BATCH]
-        new_ids = db.session.scalars(
-            insert(Document).returning(Document.id, sort_by_parameter_order=True), rows
-        ).all()
-        for row, doc_id in zip(rows, new_ids, strict=True):
+    if new_rows:
+        for row, doc_id in zip(new_rows, _reserve_ids(Document.__table__, len(new_rows)),
+                               strict=True):  # fmt: skip
+            row["id"] = doc_id
             ids[row["external_id"]] = doc_id
             created.add(row["external_id"])
-        report.documents_created += len(rows)
+        insert_rows(Document.__table__, new_rows, project.id)
+        report.documents_created += len(new_rows)
     return ids
 
 
@@ -361,18 +392,23 @@ def _labels(project: Project, records: list[DocumentRecord], report) -> dict[str
     used: set[str] = set()
     for doc in records:
         for group in (doc.spans, doc.gold):
+            labels = {span.label for span in group}
+            used |= labels
+            if labels <= by_name.keys():
+                continue
             ids = _local_ids(group)
             for span in group:
-                used.add(span.label)
                 if span.label in by_name:
                     continue
-                for key, value in (span.attributes or {}).items():
-                    if isinstance(value, str) and (span.annotator, value) in ids:
+                for key, value in span.attributes.items():
+                    if _names_spans(value, span.annotator, ids):
                         seen[span.label][key] = "link"  # names a span: a relation
                     else:
                         seen[span.label].setdefault(
                             key, "boolean" if isinstance(value, bool) else "text"
                         )
+                for role, _ in span.arguments:  # an event's argument: a link per role
+                    seen[span.label][role.rstrip("0123456789") or role] = "link"
     for name in sorted(used - by_name.keys()):
         if not name or len(name) > 80:
             raise ServiceError(f"Label name {name!r} is not valid.")
@@ -391,6 +427,16 @@ def _labels(project: Project, records: list[DocumentRecord], report) -> dict[str
     db.session.flush()
     return by_name
 
+
+def _names_spans(value, annotator: str, ids) -> bool:
+    """A relation attribute: a local span id, or a list of them."""
+    if isinstance(value, str):
+        return (annotator, value) in ids
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, str) and (annotator, v) in ids for v in value)
+    )
 
 
 def report_json(report: AnnotationImportReport) -> str:

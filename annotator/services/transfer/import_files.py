@@ -7,9 +7,12 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.formats import FormatError, get_reader, read_zip
-from annotator.formats.doccano import iter_doccano
+from annotator.formats import FormatError, get_reader
+from annotator.formats.brat import iter_brat
+from annotator.formats.doccano import iter_doccano, iter_doccano_zip
 from annotator.formats.jsonl import iter_jsonl
+from annotator.formats.labelstudio import iter_labelstudio
+from annotator.formats.ziputil import ZipMembers
 from annotator.records import DocumentRecord
 from annotator.services.errors import ServiceError
 
@@ -27,9 +30,10 @@ def read_annotation_files(
 def iter_annotation_files(
     fmt: str, paths, *, annotator: str | None = None, offsets: str = "codepoints"
 ) -> Iterator[DocumentRecord]:
-    """``read_annotation_files`` as a stream: JSONL and plain doccano files are read a line at
-    a time (memory stays flat however large the file); the other formats a file at a time.
-    The options are checked at once, the files as they are read."""
+    """``read_annotation_files`` as a stream, in bounded memory however large the input:
+    JSONL and doccano files a line at a time (a doccano zip member by member), Label Studio
+    exports a task at a time, brat collections (folders or zips) an article at a time; PTC
+    folders are read whole. The options are checked at once, the files as they are read."""
     if fmt not in FORMATS:
         raise ServiceError(f"Cannot import annotations from {fmt!r}; use {', '.join(FORMATS)}.")
     if offsets not in OFFSETS:
@@ -57,6 +61,15 @@ def _iter_files(fmt, paths, annotator, utf16) -> Iterator[DocumentRecord]:
             if fmt == "doccano" and not _is_zip(path):
                 who = annotator or "doccano"
                 yield from iter_doccano(os.fspath(path), annotator=who, utf16=utf16)
+                continue
+            if fmt == "doccano":
+                yield from iter_doccano_zip(os.fspath(path), annotator=annotator, utf16=utf16)
+                continue
+            if fmt == "labelstudio":
+                yield from iter_labelstudio(os.fspath(path), utf16=utf16)
+                continue
+            if fmt == "brat":
+                yield from iter_brat(os.fspath(path), annotator=annotator)
                 continue
             if fmt == "ptc":
                 options.update(_ptc_layout(Path(path)))
@@ -93,20 +106,20 @@ def _ptc_layout(path: Path) -> dict:
     return {"labels_file": labels[0].name, "articles_dir": articles[0].name}
 
 
-
 def _unpacked(path: Path, into: Path) -> Path:
     """A PTC zip unpacked (safely: ``read_zip``'s name and size checks); the folder holding its
     articles folder."""
     try:
-        files = read_zip(path.read_bytes())
+        with ZipMembers(path) as members:
+            for name in members.names:
+                target = into / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(target, "wb") as out:
+                    for chunk in members.chunks(name):
+                        out.write(chunk)
     except FormatError as exc:
         raise ServiceError(f"{path.name}: {exc.message}") from None
-    for name, data in files.items():
-        target = into / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
     homes = sorted({p.parent for p in into.rglob("*articles*") if p.is_dir()})
     if len(homes) != 1:
         raise ServiceError(f"{path.name}: a PTC zip holds one articles folder and its labels.")
     return homes[0]
-

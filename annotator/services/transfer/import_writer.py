@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter, defaultdict
 
 from sqlalchemy import func, insert, select, text, update
@@ -17,7 +19,7 @@ from annotator.models import (
     GoldSpan,
     Label,
     Span,
-    SpanEvent,
+    write_stamp,
 )
 from annotator.models.base import utcnow
 from annotator.records import AnswerRecord, DocumentRecord, SpanRecord
@@ -40,6 +42,9 @@ class _Writer:
         self.report = report
         self.version = project.guidelines_version
         self.unmapped: Counter[str] = Counter()
+        self.conflicting: Counter[str] = Counter()
+        self.unmapped_arguments: Counter[str] = Counter()
+        self._bulk: _SpanBulk | None = None
         self.set_labels({})
 
     def set_labels(self, labels: dict[str, Label]) -> None:
@@ -54,7 +59,6 @@ class _Writer:
         }
 
     def write(self, batch: list[DocumentRecord], docs: dict[str, int]) -> None:
-        span_rows, span_links = [], []
         gold_rows, gold_links = [], []
         assignments = []
         have_gold = self._existing_gold([docs[r.id] for r in batch if r.gold])
@@ -64,40 +68,72 @@ class _Writer:
                 {s.annotator for s in record.spans} | {a.annotator for a in record.answers}
             )
             assignments.extend((doc_id, self.users[p]) for p in people)
-            links = self._links(record.spans)
-            for s in record.spans:
-                span_rows.append(self._span_row(record, doc_id, s, links))
-                span_links.append((s.annotator, s.id))
             gold = self._dedupe_gold(record, doc_id, have_gold)
             links = self._links(gold)
             for s in gold:
                 gold_rows.append(self._gold_row(record, doc_id, s, links))
                 gold_links.append((s.annotator, s.id))
         self._assign(assignments)
-        self._insert_spans(span_rows, span_links)
+        self._insert_spans(batch, docs)
         self._insert_gold(gold_rows, gold_links)
         for record in batch:
             self._answers(record, docs[record.id])
-        for kind, n in self.unmapped.items():
-            self.report.unmapped_relations[kind] = self.report.unmapped_relations.get(kind, 0) + n
-        self.unmapped.clear()
+        for counts, into in (
+            (self.unmapped, self.report.unmapped_relations),
+            (self.conflicting, self.report.relations_conflicting),
+            (self.unmapped_arguments, self.report.unmapped_event_arguments),
+        ):
+            for kind, n in counts.items():
+                into[kind] = into.get(kind, 0) + n
+            counts.clear()
 
     # -- relations -----------------------------------------------------------------------
 
-    def _links(self, spans) -> dict[int, dict[str, tuple[str, str]]]:
-        """Per span (by ``id()``): link attribute name -> target's (annotator, local id).
-        Relation attributes are taken out of the span's plain attributes (see ``_plain``)."""
-        ids = _local_ids(spans)
-        out: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
+    def _links(self, spans) -> dict[int, dict[str, tuple[str, str] | None]]:
+        """Per span (by ``id()``): link attribute name -> target's (annotator, local id), or
+        None for a relation attribute that is not stored (mapped elsewhere, or counted as not
+        kept). Relation attributes (a local id, or a list of them: several relations of one
+        type) are taken out of the span's plain attributes (see ``_plain``); event arguments
+        map onto the trigger's own link attributes only."""
+        out: dict[int, dict[str, tuple[str, str] | None]] = defaultdict(dict)
+        ids = None
         for s in spans:
-            for name, value in (s.attributes or {}).items():
-                if not isinstance(value, str) or (s.annotator, value) not in ids:
+            if not (s.attributes or s.arguments):
+                continue
+            if ids is None:
+                ids = _local_ids(spans)
+            who = s.annotator
+            for name, value in s.attributes.items():
+                if isinstance(value, str):
+                    if (who, value) not in ids:
+                        continue
+                    targets = (ids[(who, value)],)
+                elif isinstance(value, list) and value:
+                    if not all(isinstance(v, str) and (who, v) in ids for v in value):
+                        continue
+                    targets = tuple(ids[(who, v)] for v in value)
+                else:
                     continue
-                target = ids[(s.annotator, value)]
-                if target is s:
-                    continue
-                self._relate(s, name, target, out)
+                for target in targets:
+                    if target is s:  # a relation from a span to itself: no link holds it
+                        self.unmapped[name] += 1
+                        out[id(s)].setdefault(name, None)
+                    else:
+                        self._relate(s, name, target, out)
+            for role, local in s.arguments:
+                self._argument(s, role, ids.get((who, local)), out)
         return out
+
+    def _set_link(self, out, span: SpanRecord, name: str, target: SpanRecord, kind: str) -> bool:
+        """Link ``span.name`` to ``target``; a link holds one target, so a second, different
+        one (two relations of one type from one span) is counted by ``kind``, the first kept."""
+        have = out[id(span)].get(name)
+        key = (target.annotator, target.id)
+        if have is not None and have != key:
+            self.conflicting[kind] += 1
+            return False
+        out[id(span)][name] = key
+        return True
 
     def _relate(self, src: SpanRecord, name: str, dst: SpanRecord, out) -> None:
         if name in self.all_names[src.label] and name not in self.link_names[src.label]:
@@ -115,8 +151,7 @@ class _Writer:
                 back = theirs[0]
             if back is not None:
                 out[id(src)].setdefault(name, None)  # not stored on the source
-                out[id(dst)][back] = (src.annotator, src.id)
-                self.report.links += 1
+                self.report.links += self._set_link(out, dst, back, src, name)
                 return
         if choice is None:
             self.unmapped[name] += 1
@@ -124,8 +159,21 @@ class _Writer:
             return
         if choice != name:
             out[id(src)].setdefault(name, None)
-        out[id(src)][choice] = (dst.annotator, dst.id)
-        self.report.links += 1
+        self.report.links += self._set_link(out, src, choice, dst, name)
+
+    def _argument(self, trigger: SpanRecord, role: str, target, out) -> None:
+        """An event argument: the trigger label's link attribute named as the role (brat
+        numbers repeated roles, ``Theme2``: the second ``Theme``); else counted by role."""
+        own = self.link_names[trigger.label]
+        choice = None
+        for wanted in dict.fromkeys((role, role.rstrip("0123456789"))):
+            fold = wanted.casefold()
+            choice = choice or next((n for n in own if n.casefold() == fold), None)
+        if choice is None or target is None or target is trigger:
+            self.unmapped_arguments[role] += 1
+            return
+        kind = f"{role} (event argument)"
+        self.report.event_arguments += self._set_link(out, trigger, choice, target, kind)
 
     def _plain(self, s: SpanRecord, links) -> dict:
         mine = links.get(id(s), {})
@@ -139,8 +187,7 @@ class _Writer:
             return [list(f) for f in s.fragments]
         return None
 
-    def _common_row(self, record, doc_id, s: SpanRecord, links) -> dict:
-        """The columns an annotator's span row and a gold span row share."""
+    def _gold_row(self, record, doc_id, s: SpanRecord, links) -> dict:
         return {
             "document_id": doc_id,
             "label_id": self.label_ids[s.label],
@@ -153,21 +200,6 @@ class _Writer:
                 list(s.attributes or ()),
                 {k: v for k, v in links.get(id(s), {}).items() if v is not None},
             ),
-        }
-
-    def _span_row(self, record, doc_id, s: SpanRecord, links) -> dict:
-        return {
-            **self._common_row(record, doc_id, s, links),
-            "user_id": self.users[s.annotator],
-            "note": s.note or "",
-            "guidelines_version": s.guidelines_version or self.version,
-            "source": "import",
-            "version": 1,
-        }
-
-    def _gold_row(self, record, doc_id, s: SpanRecord, links) -> dict:
-        return {
-            **self._common_row(record, doc_id, s, links),
             "provenance": [] if s.annotator == GOLD else [s.annotator],
             "notes": {s.annotator: s.note} if s.note else None,
             "source": "import",
@@ -214,33 +246,55 @@ class _Writer:
             if (d, u) not in have
         ]
         if rows:
-            db.session.execute(insert(Assignment), rows)
+            insert_rows(Assignment.__table__, rows, self.project.id)
 
-    def _insert_spans(self, rows, keys) -> None:
-        if not rows:
+    def _insert_spans(self, batch: list[DocumentRecord], docs: dict[str, int]) -> None:
+        """The batch's annotator spans and their audit rows (``span_event`` ``create``, as
+        every span create writes one): the spans as plain tuples in one executemany on the
+        session's own connection (the import's one transaction; no ORM objects, no per-row
+        dicts), their audit rows in one ``INSERT ... SELECT`` of them; the write stamp bumped
+        once by their number (``write_stamp.counted_inserts``), as the row trigger would."""
+        n = sum(len(r.spans) for r in batch)
+        if not n:
             return
-        ids = _reserve_ids(Span.__table__, len(rows))
-        self._relink(rows, keys, ids)
-        events = [
-            {
-                "span_id": r["id"],
-                "document_id": r["document_id"],
-                "user_id": r["user_id"],
-                "action": "create",
-                "before": None,
-                "after": {
-                    "start": r["start"],
-                    "end": r["end"],
-                    "text": r["text"],
-                    "attributes": r["attributes"],
-                },
-                "at": r["created_at"],
-            }
-            for r in rows
-        ]
-        _insert_many(Span.__table__, rows)
-        _insert_many(SpanEvent.__table__, events)
-        self.report.spans += len(rows)
+        connection = db.session.connection()
+        if self._bulk is None:
+            self._bulk = _SpanBulk(connection.dialect)
+        bulk = self._bulk
+        ids = _reserve_ids(Span.__table__, n)
+        dumps, empty = bulk.dumps, bulk.empty
+        users, label_ids, version = self.users, self.label_ids, self.version
+        rows: list[tuple] = []
+        row = rows.append
+        k = discontinuous = 0
+        for record in batch:
+            spans = record.spans
+            if not spans:
+                continue
+            doc_id, text = docs[record.id], record.text
+            links = self._links(spans)
+            new_ids = None
+            if links:  # relations: the targets' new ids (every target is in this article)
+                new_ids = {(s.annotator, s.id): ids[k + i] for i, s in enumerate(spans) if s.id}
+            for s in spans:
+                attrs = s.attributes
+                if links and id(s) in links:
+                    attrs = _linked(attrs, links[id(s)], new_ids)
+                frags = None
+                if s.fragments:
+                    frags = dumps([list(f) for f in s.fragments])
+                    discontinuous += 1
+                start, end = s.start, s.end
+                row((ids[k], doc_id, users[s.annotator], label_ids[s.label], start, end,
+                     text[start:end], dumps(attrs) if attrs else empty, s.note or "", frags,
+                     s.guidelines_version or version))  # fmt: skip
+                k += 1
+        with write_stamp.counted_inserts(connection, "span", self.project.id) as counted:
+            connection.exec_driver_sql(bulk.span_sql(utcnow()), rows)
+            connection.exec_driver_sql(bulk.event_sql, bulk.event_params(ids))
+            counted[0] += n
+        self.report.spans += n
+        self.report.discontinuous += discontinuous
 
     def _insert_gold(self, rows, keys) -> None:
         if not rows:
@@ -386,35 +440,116 @@ class _Writer:
             self.report.gold_answers += 1
 
 
-def _insert_many(table, rows: list[dict]) -> None:
-    """``INSERT`` ``rows`` (dicts with the same keys) in one executemany. On SQLite the values
-    go straight to the driver, each column's value put through the column type's own bind
-    processor (JSON, dates: stored exactly as SQLAlchemy stores them), which is several times
-    faster than SQLAlchemy's per-row parameter processing; elsewhere a Core insert."""
+def _linked(attrs: dict, mine: dict, new_ids: dict) -> dict:
+    """A span's attributes with its relations as links to the targets' new ids: in the order
+    the file gave the attributes; links renamed or reversed onto the span come last."""
+    plain = {k: v for k, v in attrs.items() if k not in mine}
+    linked = {name: new_ids[key] for name, key in mine.items() if key is not None}
+    out = {k: plain[k] if k in plain else linked.pop(k) for k in attrs if k in plain or k in linked}
+    out.update(linked)
+    return out
+
+
+SPAN_COLUMNS = ("id", "document_id", "user_id", "label_id", "start", "end", "text", "attributes",
+                "note", "fragments", "guidelines_version", "source", "version", "created_at",
+                "updated_at")  # fmt: skip
+VARYING = 11  # the first columns vary by span; source, version and the times are the batch's
+_TIME = re.compile(r"[0-9][0-9 :.+T-]*")
+
+
+class _SpanBulk:
+    """The raw statements of the span import for one dialect, with the values SQLAlchemy
+    would store (its JSON serializer, ``json.dumps`` unless the engine names another; its
+    date-time bind processor) and the driver's placeholders. The batch's constants are
+    literals of the statement (fewer parameters to bind per row)."""
+
+    def __init__(self, dialect) -> None:
+        self.pg = dialect.name == "postgresql"
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        serializer = getattr(dialect, "_json_serializer", None)
+        self.dumps = serializer or json.dumps
+        self.empty = self.dumps({})
+        at = Span.__table__.c.created_at.type
+        self._when = at.dialect_impl(dialect).bind_processor(dialect)
+        quote = dialect.identifier_preparer.quote
+        self._columns = ", ".join(quote(n) for n in SPAN_COLUMNS)
+        self._holders = ", ".join(
+            f"{mark}::json" if self.pg and n in ("attributes", "fragments") else mark
+            for n in SPAN_COLUMNS[:VARYING]
+        )
+        # The audit row of a create (as ``services/annotation`` writes it): no "before"
+        # (JSON null, as SQLAlchemy stores None), "after" the span's start, end, text and
+        # attributes, built by the database from the rows just inserted. The same JSON as
+        # json.dumps gives, except that the text's non-ASCII characters are not escaped.
+        quoted_text = "to_json(text)::text" if self.pg else "json_quote(text)"
+        attributes = "attributes::text" if self.pg else "attributes"
+        after = (
+            f"""'{{"start": ' || start || ', "end": ' || "end" || ', "text": ' || """
+            f"""{quoted_text} || ', "attributes": ' || {attributes} || '}}'"""
+        )
+        which = "id = ANY(%s)" if self.pg else "id BETWEEN ? AND ?"
+        cast = "::json" if self.pg else ""
+        self.event_sql = (
+            'INSERT INTO span_event (span_id, document_id, user_id, action, "before", "after", '
+            f"at) SELECT id, document_id, user_id, 'create', 'null'{cast}, ({after}){cast}, "
+            f"created_at FROM span WHERE {which} ORDER BY id"
+        )
+
+    def span_sql(self, moment) -> str:
+        """The span insert of a batch created at ``moment``."""
+        if self.pg:
+            at = f"'{moment.isoformat()}'::timestamptz"
+            check = moment.isoformat()
+        else:
+            check = self._when(moment) if self._when else str(moment)
+            at = f"'{check}'"
+        if not _TIME.fullmatch(check):
+            raise ValueError(f"unexpected time literal {check!r}")
+        return (
+            f"INSERT INTO span ({self._columns}) VALUES ({self._holders}, 'import', 1, {at}, {at})"
+        )
+
+    def event_params(self, ids) -> tuple:
+        """Which spans the audit insert covers: their ids (consecutive on SQLite)."""
+        if self.pg:
+            return (list(ids),)
+        return (ids[0], ids[-1])
+
+
+def insert_rows(table, rows: list[dict], project_id: int) -> None:
+    """``INSERT`` ``rows`` (dicts with the same keys, all of one project) in one executemany
+    on the session's connection: the columns' Python-side defaults filled in and every value
+    put through its column type's bind processor (stored exactly as SQLAlchemy stores it),
+    without SQLAlchemy's per-row statement work; the write stamp bumped once by the number
+    of rows (``write_stamp.counted_inserts``)."""
     if not rows:
         return
     connection = db.session.connection()
     dialect = connection.dialect
-    if dialect.name != "sqlite":
-        connection.execute(insert(table), rows)
-        return
     names = list(rows[0])
-    columns = [table.c[name] for name in names]
+    filled = [
+        c for c in table.c if c.name not in names and c.default is not None and not c.primary_key
+    ]
+    constants = []
+    for c in filled:
+        arg = c.default.arg
+        constants.append(arg(None) if c.default.is_callable else arg)  # e.g. created_at: now
+    columns = [table.c[n] for n in names] + filled
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
-    sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({', '.join('?' * len(names))})"
-    plain = all(p is None for p in processors)
-    if plain:
-        values = [tuple(r.values()) for r in rows]
-    else:
-        todo = [(i, p) for i, p in enumerate(processors) if p is not None]
-        values = []
-        for r in rows:
-            row = list(r.values())
-            for i, p in todo:
-                row[i] = p(row[i])
-            values.append(tuple(row))
-    connection.exec_driver_sql(sql, values)
+    tail = tuple(p(v) if p else v for p, v in zip(processors[len(names) :], constants, strict=True))
+    todo = [(i, p) for i, p in enumerate(processors[: len(names)]) if p is not None]
+    values = []
+    for r in rows:
+        row = list(r.values())
+        for i, p in todo:
+            row[i] = p(row[i])
+        values.append((*row, *tail))
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    quoted = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
+    sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({', '.join([mark] * len(columns))})"
+    with write_stamp.counted_inserts(connection, table.name, project_id) as counted:
+        connection.exec_driver_sql(sql, values)
+        counted[0] += len(values)
 
 
 def _reserve_ids(table, n: int) -> list[int]:
@@ -431,4 +566,3 @@ def _reserve_ids(table, n: int) -> list[int]:
     db.session.execute(update(table).where(table.c.id == -1).values(id=table.c.id))  # write lock
     top = db.session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
     return list(range(top + 1, top + 1 + n))
-
