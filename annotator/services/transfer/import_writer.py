@@ -262,7 +262,7 @@ class _Writer:
             self._bulk = _SpanBulk(connection.dialect)
         bulk = self._bulk
         ids = _reserve_ids(Span.__table__, n)
-        dumps, empty = bulk.dumps, bulk.empty
+        dumps, empty, encode = bulk.dumps, bulk.empty, bulk.attributes
         users, label_ids, version = self.users, self.label_ids, self.version
         rows: list[tuple] = []
         row = rows.append
@@ -286,7 +286,7 @@ class _Writer:
                     discontinuous += 1
                 start, end = s.start, s.end
                 row((ids[k], doc_id, users[s.annotator], label_ids[s.label], start, end,
-                     text[start:end], dumps(attrs) if attrs else empty, s.note or "", frags,
+                     text[start:end], encode(attrs) if attrs else empty, s.note or "", frags,
                      s.guidelines_version or version))  # fmt: skip
                 k += 1
         with write_stamp.counted_inserts(connection, "span", self.project.id) as counted:
@@ -469,6 +469,7 @@ class _SpanBulk:
         serializer = getattr(dialect, "_json_serializer", None)
         self.dumps = serializer or json.dumps
         self.empty = self.dumps({})
+        self._seen: dict[tuple, str] = {}
         at = Span.__table__.c.created_at.type
         self._when = at.dialect_impl(dialect).bind_processor(dialect)
         quote = dialect.identifier_preparer.quote
@@ -494,6 +495,20 @@ class _SpanBulk:
             f"at) SELECT id, document_id, user_id, 'create', 'null'{cast}, ({after}){cast}, "
             f"created_at FROM span WHERE {which} ORDER BY id"
         )
+
+    def attributes(self, attrs: dict) -> str:
+        """``dumps(attrs)``, remembered for attribute sets of text values (many spans share
+        one, e.g. ``{"intensity": "high"}``; only text, as ``True == 1`` would collide)."""
+        if not all(type(v) is str for v in attrs.values()):
+            return self.dumps(attrs)
+        key = tuple(attrs.items())
+        out = self._seen.get(key)
+        if out is not None:
+            return out
+        out = self._seen[key] = self.dumps(attrs)
+        if len(self._seen) > 10_000:
+            self._seen.clear()
+        return out
 
     def span_sql(self, moment) -> str:
         """The span insert of a batch created at ``moment``."""
