@@ -273,6 +273,46 @@ def _span(obj: Any, doc_id: str, text: str, source: str, line: int) -> SpanRecor
                       fragments)  # fmt: skip
 
 
+def _spans(items: list, doc_id: str, text: str, source: str, line: int) -> tuple:
+    """``_span`` of each item, with the common case (plain values, the stated text right, no
+    fragments) checked inline; anything else goes through ``_span``, which says what is
+    wrong."""
+    n, keys, record, out = len(text), _SPAN_KEYS, SpanRecord, []
+    append = out.append
+    for obj in items:
+        if type(obj) is dict and keys.issuperset(obj) and "fragments" not in obj:
+            get = obj.get
+            annotator, label, start, end = get("annotator"), get("label"), get("start"), get("end")
+            attrs, note, version, sid = (
+                get("attributes"),
+                get("note", ""),
+                get("guidelines_version"),
+                get("id"),
+            )
+            if attrs is None and "attributes" not in obj:
+                attrs = {}
+            if (
+                type(annotator) is str
+                and type(label) is str
+                and annotator
+                and label
+                and type(start) is int
+                and type(end) is int
+                and 0 <= start < end <= n
+                and type(attrs) is dict
+                and type(note) is str
+                and (version is None or type(version) is int)
+                and (sid is None or type(sid) is str)
+            ):
+                covered = text[start:end]
+                if get("text", covered) == covered:
+                    append(record(doc_id, annotator, label, start, end, covered, attrs, note,
+                                  version, sid))  # fmt: skip
+                    continue
+        append(_span(obj, doc_id, text, source, line))
+    return tuple(out)
+
+
 def _fragments(value: Any, start: int, end: int, source: str, line: int):
     """A discontinuous span's ``[[s, e], ...]``: ordered, disjoint, their hull start..end."""
     if value is None:
@@ -325,8 +365,8 @@ def parse_line(obj: Any, source: str, line: int) -> DocumentRecord:
         lists[key] = obj.get(key, [])
         if not isinstance(lists[key], list):
             raise _err(source, line, f"{key} must be a list")
-    raw = tuple(_span(s, doc_id, text, source, line) for s in lists["spans"])
-    gold = tuple(_span(s, doc_id, text, source, line) for s in lists["gold"])
+    raw = _spans(lists["spans"], doc_id, text, source, line)
+    gold = _spans(lists["gold"], doc_id, text, source, line) if lists["gold"] else ()
     answers = []
     for a in lists["answers"]:
         if not isinstance(a, dict) or set(a) != {"annotator", "question", "value"}:
