@@ -16,11 +16,20 @@ Nothing is dropped without being counted in the report:
   schema when one fits: the source label's link attribute of that name (case-insensitive), else
   the target label's (the link reversed), else the source label's only link attribute (the label
   pair), else the target label's only one (reversed); labels the import creates get a link
-  attribute per relation type. Any other relation is counted per type as unmapped.
+  attribute per relation type. Any other relation is counted per type as unmapped. A link
+  holds one target: a second relation of one type from one span (a list of targets from the
+  reader) keeps the first and is counted per type (``relations_conflicting``).
+- Event arguments (brat ``E`` lines: ``SpanRecord.arguments`` of the trigger span) become the
+  trigger label's link attribute named as the role (case-insensitive; ``Theme2`` is a further
+  ``Theme``), else are counted per role (``unmapped_event_arguments``).
 - Gold: the file's gold (JSONL ``gold``, Label Studio ``ground_truth``, brat ``gold`` folder,
   PTC) becomes the project's gold; ``as_gold`` makes every span and answer in the file gold.
   A gold span equal to one the article already has (label and offsets) is counted, not doubled.
 - Discontinuous spans keep their fragments (start/end are the hull).
+
+The records come as a stream (``import_files``) and are written a batch at a time
+(``import_writer``: straight to the driver, with the audit rows and the write stamp the
+row-by-row inserts gave), so memory stays bounded however large the input.
 """
 
 from __future__ import annotations
