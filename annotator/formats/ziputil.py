@@ -13,6 +13,9 @@ from annotator.formats.errors import FormatError
 
 MAX_FILES = 20_000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
+# ``ZipMembers`` holds only the names and reads one member at a time, so it allows more files
+# (a brat corpus of 400,000 spans is some 50,000 .txt/.ann files); the byte cap is the same.
+MAX_STREAMED_FILES = 250_000
 
 Content = str | bytes | Iterable[str | bytes]
 
@@ -128,7 +131,7 @@ class ZipMembers:
         self,
         source: str | os.PathLike | IO[bytes] | bytes,
         *,
-        max_files: int = MAX_FILES,
+        max_files: int = MAX_STREAMED_FILES,
         max_total_bytes: int = MAX_TOTAL_BYTES,
     ) -> None:
         self.label = os.fspath(source) if isinstance(source, str | os.PathLike) else "archive.zip"
