@@ -97,6 +97,11 @@ def counted_inserts(connection, table: str, project_id: int) -> Iterator[list[in
         return
     name = f"write_stamp_{table}_insert"
     create = next(sql for sql in sqlite_statements() if f" {name} " in sql)
+    # The DDL must run inside the transaction (pysqlite begins one at the first write, not at
+    # DDL): a write that changes nothing opens it if need be; never drop a trigger outside one.
+    connection.exec_driver_sql("UPDATE project SET write_stamp = write_stamp WHERE 0")
+    if not getattr(connection.connection.dbapi_connection, "in_transaction", True):
+        raise RuntimeError("counted_inserts needs an open transaction")
     connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     try:
         yield rows

@@ -392,9 +392,10 @@ def test_counted_inserts_stamp_like_the_trigger_and_roll_back(app):
         db.session.commit()
         grown = write_stamp.stamp(db.session.connection(), project.id) - start
         assert grown == (5 if sqlite else 1)  # PostgreSQL: once per writing transaction
-        connection = db.session.connection()
+        connection = db.session.connection()  # a new transaction: nothing written yet
         with pytest.raises(RuntimeError):
             with write_stamp.counted_inserts(connection, "span", project.id):
+                connection.execute(sql, values)
                 raise RuntimeError("boom")
         db.session.rollback()
         if sqlite:  # the trigger is in place after the block, and after a rollback
