@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
+from itertools import chain
 
 from sqlalchemy import func, insert, select, text, update
 
@@ -250,7 +251,7 @@ class _Writer:
 
     def _insert_spans(self, batch: list[DocumentRecord], docs: dict[str, int]) -> None:
         """The batch's annotator spans and their audit rows (``span_event`` ``create``, as
-        every span create writes one): the spans as plain tuples in one executemany on the
+        every span create writes one): the spans as plain tuples in multi-row inserts on the
         session's own connection (the import's one transaction; no ORM objects, no per-row
         dicts), their audit rows in one ``INSERT ... SELECT`` of them; the write stamp bumped
         once by their number (``write_stamp.counted_inserts``), as the row trigger would."""
@@ -289,8 +290,12 @@ class _Writer:
                      text[start:end], encode(attrs) if attrs else empty, s.note or "", frags,
                      s.guidelines_version or version))  # fmt: skip
                 k += 1
+        now = utcnow()
         with write_stamp.counted_inserts(connection, "span", self.project.id) as counted:
-            connection.exec_driver_sql(bulk.span_sql(utcnow()), rows)
+            for i in range(0, n, ROWS_PER_INSERT):  # multi-row VALUES: less work per row
+                part = rows[i : i + ROWS_PER_INSERT]
+                sql = bulk.span_sql(now, len(part))
+                connection.exec_driver_sql(sql, tuple(chain.from_iterable(part)))
             connection.exec_driver_sql(bulk.event_sql, bulk.event_params(ids))
             counted[0] += n
         self.report.spans += n
@@ -454,6 +459,7 @@ SPAN_COLUMNS = ("id", "document_id", "user_id", "label_id", "start", "end", "tex
                 "note", "fragments", "guidelines_version", "source", "version", "created_at",
                 "updated_at")  # fmt: skip
 VARYING = 11  # the first columns vary by span; source, version and the times are the batch's
+ROWS_PER_INSERT = 500  # rows per multi-row INSERT: 5,500 parameters, well below the limits
 _TIME = re.compile(r"[0-9][0-9 :.+T-]*")
 
 
@@ -510,8 +516,8 @@ class _SpanBulk:
             self._seen.clear()
         return out
 
-    def span_sql(self, moment) -> str:
-        """The span insert of a batch created at ``moment``."""
+    def span_sql(self, moment, rows: int) -> str:
+        """The insert of ``rows`` spans of a batch created at ``moment``."""
         if self.pg:
             at = f"'{moment.isoformat()}'::timestamptz"
             check = moment.isoformat()
@@ -520,9 +526,8 @@ class _SpanBulk:
             at = f"'{check}'"
         if not _TIME.fullmatch(check):
             raise ValueError(f"unexpected time literal {check!r}")
-        return (
-            f"INSERT INTO span ({self._columns}) VALUES ({self._holders}, 'import', 1, {at}, {at})"
-        )
+        one = f"({self._holders}, 'import', 1, {at}, {at})"
+        return f"INSERT INTO span ({self._columns}) VALUES {', '.join([one] * rows)}"
 
     def event_params(self, ids) -> tuple:
         """Which spans the audit insert covers: their ids (consecutive on SQLite)."""
