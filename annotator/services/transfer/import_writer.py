@@ -46,6 +46,7 @@ class _Writer:
         self.conflicting: Counter[str] = Counter()
         self.unmapped_arguments: Counter[str] = Counter()
         self._bulk: _SpanBulk | None = None
+        self._now = None
         self.set_labels({})
 
     def set_labels(self, labels: dict[str, Label]) -> None:
@@ -290,12 +291,17 @@ class _Writer:
                      text[start:end], encode(attrs) if attrs else empty, s.note or "", frags,
                      s.guidelines_version or version))  # fmt: skip
                 k += 1
-        now = utcnow()
+        # One creation time for the import's spans and two statement texts in all (the
+        # driver's statement cache keeps them; a text per batch would pile up there).
+        self._now = self._now or utcnow()
+        many = bulk.span_sql(self._now, ROWS_PER_INSERT)
+        full = n - n % ROWS_PER_INSERT
         with write_stamp.counted_inserts(connection, "span", self.project.id) as counted:
-            for i in range(0, n, ROWS_PER_INSERT):  # multi-row VALUES: less work per row
+            for i in range(0, full, ROWS_PER_INSERT):  # multi-row VALUES: less work per row
                 part = rows[i : i + ROWS_PER_INSERT]
-                sql = bulk.span_sql(now, len(part))
-                connection.exec_driver_sql(sql, tuple(chain.from_iterable(part)))
+                connection.exec_driver_sql(many, tuple(chain.from_iterable(part)))
+            if full < n:
+                connection.exec_driver_sql(bulk.span_sql(self._now, 1), rows[full:])
             connection.exec_driver_sql(bulk.event_sql, bulk.event_params(ids))
             counted[0] += n
         self.report.spans += n
