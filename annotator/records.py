@@ -42,7 +42,8 @@ class SpanRecord:
     """One annotator's (or the gold standard's) labelled span.
 
     ``annotator`` is a user name; gold spans use ``annotator="gold"``.
-    ``attributes`` maps attribute name -> value (str, bool, or for links the target span's ``id``).
+    ``attributes`` maps attribute name -> value (str, bool, or for links the target span's ``id``;
+    read from another tool's file, a list of ids: several relations of one type from the span).
     """
 
     document_id: str
@@ -58,6 +59,9 @@ class SpanRecord:
     # Discontinuous spans (brat ``T1 Cue 10 15;20 25``): the fragments, whose hull is
     # start..end; empty for a contiguous span.
     fragments: tuple[tuple[int, int], ...] = ()
+    # An event's arguments on its trigger span (brat ``E1 Type:T1 Role:T2``), as read from a
+    # file: ``(role, target span's id)`` in the file's order; empty otherwise.
+    arguments: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)

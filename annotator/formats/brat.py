@@ -8,7 +8,11 @@ record's text (covered texts and notes may hold newlines). ``A``/``M``
 lines set attributes (``A1<TAB>Name T1 Value``; without a value the attribute is ``True``);
 ``#`` lines (``#1<TAB>AnnotatorNotes T1<TAB>note``) set notes; ``R`` lines
 (``R1<TAB>speaker Arg1:T2 Arg2:T1``) become link attributes of Arg1 (``{"speaker": "T1"}``);
-``E``, ``N`` and ``*`` lines are ignored. Stated texts are checked against the document text,
+``E`` lines (``E1<TAB>Claim:T3 Agent:T1 Place:T2``, read as brat's parser reads them) give
+their trigger span (``T3``) its ``arguments`` (``(("Agent", "T1"), ("Place", "T2"))``); an
+event id stands for its trigger span wherever it is an argument or has attributes or notes.
+Several relations of one type from one span arrive as a list of targets. ``N`` and ``*``
+lines are ignored. Stated texts are checked against the document text,
 never shifted. Covered texts with newlines are read exactly (their length is known from the
 offsets); a note line that itself looks like an annotation line (``T3<TAB>...``) is ambiguous
 in brat and starts a new record.
@@ -28,6 +32,7 @@ import csv
 import io
 import os
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -43,7 +48,7 @@ from annotator.formats.bratwrite import write_ann as write_ann
 from annotator.formats.bratwrite import write_brat as write_brat
 from annotator.formats.csvfmt import FORMULA_START
 from annotator.formats.errors import FormatError
-from annotator.formats.ziputil import read_zip
+from annotator.formats.ziputil import ZipMembers
 from annotator.records import AnswerRecord, DocumentRecord, SpanRecord
 
 _ID_LINE = re.compile(r"(?:[TEARMN][0-9]+|#[0-9]*|\*)\t")
@@ -123,6 +128,7 @@ def parse_ann(
     attrs: list[tuple[int, str, str, Any]] = []  # (line, target, name, value)
     links: list[tuple[int, str, str, str]] = []  # (line, from, name, to): a link attribute
     notes: list[tuple[int, str, list[str]]] = []  # (line, target, text lines)
+    events: dict[str, tuple[int, str, list]] = {}  # E id -> (line, trigger, arguments)
     last: list[str] | None = None  # the note that continuation lines extend
     i = 0
     while i < len(lines):
@@ -152,22 +158,47 @@ def parse_ann(
             if len(parts) != 3 or not parts[0] or set(args) != {"Arg1", "Arg2"}:
                 raise FormatError(source, lineno, f"bad relation line {line[:60]!r}")
             links.append((lineno, args["Arg1"], parts[0], args["Arg2"]))
+        elif kind == "E":
+            eid, _, rest = line.partition("\t")
+            if eid in events:
+                raise FormatError(source, lineno, f"duplicate id {eid}")
+            events[eid] = (
+                lineno,
+                *_event(rest.partition("\t")[0].rstrip("\r"), line, source, lineno),
+            )
         elif kind == "#":
             head, _, note = line.partition("\t")[2].partition("\t")
             last = [note]
             notes.append((lineno, head.partition(" ")[2], last))
+    trigger = _triggers(events, spans, source)
     extra: dict[str, dict[str, Any]] = {rid: {} for rid in spans}
+    related: dict[str, dict[str, list[str]]] = {rid: {} for rid in spans}
     note_of: dict[str, list[str]] = {}
     for lineno, target, name, value in attrs:
+        target = trigger.get(target, target)  # an event's attribute: its trigger's
         if target in spans:
             extra[target][name] = value
         elif target.startswith("T"):
             raise FormatError(source, lineno, f"attribute refers to unknown span {target}")
     for lineno, source_id, name, target in links:
+        source_id, target = trigger.get(source_id, source_id), trigger.get(target, target)
         if source_id not in spans or target not in spans:
-            raise FormatError(source, lineno, f"relation refers to unknown span {target}")
-        extra[source_id][name] = target
+            missing = target if source_id in spans else source_id
+            raise FormatError(source, lineno, f"relation refers to unknown span {missing}")
+        related[source_id].setdefault(name, []).append(target)
+    arguments: dict[str, list[tuple[str, str]]] = {}
+    for eid, (lineno, tid, args) in events.items():
+        for role, target in args:
+            if trigger.get(target, target) not in spans:
+                raise FormatError(
+                    source, lineno, f"event {eid} argument {role}:{target} is no span or event"
+                )
+            arguments.setdefault(tid, []).append((role, trigger.get(target, target)))
+    for rid, by_name in related.items():  # several relations of one type: a list of targets
+        for name, targets in by_name.items():
+            extra[rid][name] = targets[0] if len(targets) == 1 else targets
     for lineno, target, note in notes:
+        target = trigger.get(target, target)
         if target in spans:
             note_of.setdefault(target, []).append("\n".join(note))
         elif target.startswith("T"):
@@ -187,7 +218,31 @@ def parse_ann(
             covered_text = text[start:end] if text is not None else " ".join(covered)
             parts = tuple(frags)
         out.append(SpanRecord(document_id, annotator, label, start, end, covered_text,
-                              dict(extra[rid]), note, None, rid, parts))  # fmt: skip
+                              dict(extra[rid]), note, None, rid, parts,
+                              tuple(arguments.get(rid, ()))))  # fmt: skip
+    return out
+
+
+def _event(data: str, line: str, source: str, lineno: int) -> tuple[str, list[tuple[str, str]]]:
+    """An ``E`` line's ``Type:TRIGGER Role:ID ...`` as brat's own parser reads it: the first
+    space-separated item is the type and its trigger, the rest ``role:id`` arguments (none
+    is fine); ``(trigger, [(role, id), ...])``."""
+    head, _, tail = data.partition(" ")
+    kind, sep, trigger = head.partition(":")
+    args = [arg.partition(":") for arg in tail.split()]
+    if not (sep and kind and trigger) or not all(r and c and t for r, c, t in args):
+        raise FormatError(source, lineno, f"bad event line {line[:60]!r}")
+    return trigger, [(role, target) for role, _, target in args]
+
+
+def _triggers(events, spans, source: str) -> dict[str, str]:
+    """Event id -> its trigger's T id (an event names its trigger span wherever it is an
+    argument, or has attributes or notes)."""
+    out = {}
+    for eid, (lineno, tid, _) in events.items():
+        if tid not in spans:
+            raise FormatError(source, lineno, f"event {eid} has no trigger span {tid}")
+        out[eid] = tid
     return out
 
 
@@ -214,62 +269,66 @@ def _rejoin(frags, covered, text):
     return out, parts
 
 
-def _pairs(files: dict[str, bytes], annotator: str | None, label: str) -> list[DocumentRecord]:
-    conf = files.get("annotation.conf", b"")
+def _pairs(
+    names: list[str], read: Callable[[str], bytes], annotator: str | None, label: str
+) -> Iterator[DocumentRecord]:
+    """The articles of a collection whose files are ``names`` (read with ``read``), one at a
+    time: only the names are indexed up front, each article's ``.txt`` and ``.ann`` files are
+    read when it is its turn (memory: one article)."""
+    present = set(names)
+    conf = read("annotation.conf") if "annotation.conf" in present else b""
     joined = conf.startswith(CONF_MARK.encode())
-    texts = {n[:-4]: b for n, b in files.items() if n.endswith(".txt")}
-    by_doc: dict[str, list[SpanRecord]] = {}
-    decoded: dict[str, str] = {}
-    for name in [n for n in files if n.endswith(".ann")]:
+    texts = [n[:-4] for n in names if n.endswith(".txt")]
+    stems = set(texts)
+    anns: dict[str, list[tuple[str, str]]] = {}  # doc key -> [(.ann name, annotator)]
+    for name in [n for n in names if n.endswith(".ann")]:
         stem = name[:-4]
-        if stem in texts:  # FOLDER/article.ann beside FOLDER/article.txt: FOLDER annotated it
+        if stem in stems:  # FOLDER/article.ann beside FOLDER/article.txt: FOLDER annotated it
             folder = stem.rpartition("/")[0].rpartition("/")[2]
             doc_key, who = stem, annotator or folder or "brat"
         else:  # article_ANNOTATOR.ann: the longest article name with a .txt wins
-            cuts = [i for i, c in enumerate(stem) if c == "_" and stem[:i] in texts]
+            cuts = [i for i, c in enumerate(stem) if c == "_" and stem[:i] in stems]
             if not cuts:
                 raise FormatError(f"{label}/{name}", None, "no matching .txt file")
             doc_key, who = stem[: cuts[-1]], annotator or stem[cuts[-1] + 1 :]
-        if doc_key not in decoded:
-            decoded[doc_key] = decode(texts[doc_key], f"{label}/{doc_key}.txt", keep_bom=True)
-        doc_id = doc_key.rsplit("/", 1)[-1]
-        spans = parse_ann(
-            files[name],
-            document_id=doc_id,
-            annotator=who,
-            text=decoded[doc_key],
-            source=f"{label}/{name}",
-            join_line_breaks=joined,
-        )
-        by_doc.setdefault(doc_key, []).extend(spans)
-    merged: dict[str, tuple[str, list[SpanRecord]]] = {}  # article id -> (text, spans)
+        anns.setdefault(doc_key, []).append((name, who))
+    keys: dict[str, list[str]] = {}  # article id -> its .txt files' keys (one per folder)
     for doc_key in texts:
-        if doc_key not in decoded:
-            decoded[doc_key] = decode(texts[doc_key], f"{label}/{doc_key}.txt", keep_bom=True)
-        doc_id = doc_key.rsplit("/", 1)[-1]
-        text, spans = merged.setdefault(doc_id, (decoded[doc_key], []))
-        if text != decoded[doc_key]:
-            msg = f"{doc_id}.txt differs between annotators' folders"
-            raise FormatError(f"{label}/{doc_key}.txt", None, msg)
-        spans.extend(by_doc.get(doc_key, ()))
-    answers = _answers(files, label, set(merged))
-    docs = []
-    for doc_id, (text, spans) in merged.items():
+        keys.setdefault(doc_key.rsplit("/", 1)[-1], []).append(doc_key)
+    answers = _answers(read(ANSWERS), label, set(keys)) if ANSWERS in present else {}
+    for doc_id, doc_keys in keys.items():
+        text = None
+        spans: list[SpanRecord] = []
+        for doc_key in doc_keys:
+            mine = decode(read(f"{doc_key}.txt"), f"{label}/{doc_key}.txt", keep_bom=True)
+            if text is None:
+                text = mine
+            elif mine != text:
+                msg = f"{doc_id}.txt differs between annotators' folders"
+                raise FormatError(f"{label}/{doc_key}.txt", None, msg)
+            for name, who in anns.get(doc_key, ()):
+                spans.extend(
+                    parse_ann(
+                        read(name),
+                        document_id=doc_id,
+                        annotator=who,
+                        text=mine,
+                        source=f"{label}/{name}",
+                        join_line_breaks=joined,
+                    )
+                )
         raw, gold = split_gold(spans)
         mine = answers.get(doc_id, [])
         given = tuple(a for a in mine if a.annotator != GOLD)
         gold_answers = tuple(a for a in mine if a.annotator == GOLD)
-        docs.append(DocumentRecord(id=doc_id, text=text, spans=raw, gold=gold, answers=given,
-                                   gold_answers=gold_answers))  # fmt: skip
-    return docs
+        yield DocumentRecord(id=doc_id, text=text, spans=raw, gold=gold, answers=given,
+                             gold_answers=gold_answers)  # fmt: skip
 
 
-def _answers(files: dict[str, bytes], label: str, known: set[str]):
+def _answers(data: bytes, label: str, known: set[str]):
     """``answers.tsv`` (as ``write_brat`` writes it) by article: ``{doc_id: [AnswerRecord]}``."""
-    if ANSWERS not in files:
-        return {}
     source = f"{label}/{ANSWERS}"
-    rows = csv.reader(io.StringIO(decode(files[ANSWERS], source), newline=""), delimiter="\t")
+    rows = csv.reader(io.StringIO(decode(data, source), newline=""), delimiter="\t")
     out: dict[str, list[AnswerRecord]] = {}
     for n, row in enumerate(rows, 1):
         if n == 1:
@@ -295,7 +354,18 @@ def read_brat(
     annotator: str | None = None,
     text_dir: str | os.PathLike | None = None,
 ) -> list[DocumentRecord]:
-    """Read a folder or zip of ``.txt``/``.ann`` pairs into DocumentRecords.
+    """Read a folder or zip of ``.txt``/``.ann`` pairs into DocumentRecords (``iter_brat``)."""
+    return list(iter_brat(source, annotator=annotator, text_dir=text_dir))
+
+
+def iter_brat(
+    source: str | os.PathLike | IO[bytes] | bytes,
+    *,
+    annotator: str | None = None,
+    text_dir: str | os.PathLike | None = None,
+) -> Iterator[DocumentRecord]:
+    """The articles of a folder or zip of ``.txt``/``.ann`` pairs, one at a time (a zip is
+    read member by member, never whole).
 
     The annotator comes from the file name (``article_ANNOTATOR.ann``) unless ``annotator`` is
     given; ``FOLDER/article.ann`` next to ``FOLDER/article.txt`` (the layout ``write_brat``
@@ -306,19 +376,17 @@ def read_brat(
     """
     if isinstance(source, str | os.PathLike) and Path(source).is_dir():
         root = Path(source)
-        label = str(root)
         if text_dir:
-            anns = {p.name: p.read_bytes() for p in sorted(root.rglob("*.ann"))}
-            files = {p.name: p.read_bytes() for p in sorted(Path(text_dir).rglob("*.txt"))}
-            files.update(anns)
+            paths = {p.name: p for p in sorted(Path(text_dir).rglob("*.txt"))}
+            paths.update({p.name: p for p in sorted(root.rglob("*.ann"))})
         else:
-            files = {
-                p.relative_to(root).as_posix(): p.read_bytes()
+            paths = {
+                p.relative_to(root).as_posix(): p
                 for p in sorted(root.rglob("*"))
                 if (p.suffix in (".ann", ".txt") or p.name in ("annotation.conf", ANSWERS))
                 and p.is_file()
             }
-    else:
-        files = read_zip(source)
-        label = os.fspath(source) if isinstance(source, str | os.PathLike) else "archive.zip"
-    return _pairs(files, annotator, label)
+        yield from _pairs(list(paths), lambda name: paths[name].read_bytes(), annotator, str(root))
+        return
+    with ZipMembers(source) as members:
+        yield from _pairs(members.names, members.read, annotator, members.label)

@@ -36,8 +36,8 @@ from annotator.formats._common import (
 )
 from annotator.formats._links import Schema, count, plain_attributes, split_links
 from annotator.formats.errors import FormatError
-from annotator.formats.jsonl import iter_json_lines, numbered_lines
-from annotator.formats.ziputil import read_zip
+from annotator.formats.jsonl import iter_json_lines, iter_lines, numbered_lines
+from annotator.formats.ziputil import ZipMembers, read_zip
 from annotator.records import DocumentRecord, LabelRecord, SpanRecord
 
 _dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
@@ -185,11 +185,11 @@ def _relations(relations: Any, spans: list[SpanRecord], source: str, line: int) 
             raise FormatError(source, line, f"relation type {kind!r} is not a string")
         if src not in by_id or dst not in by_id:
             raise FormatError(source, line, f"relation {src}->{dst} names an unknown entity")
-        if kind in by_id[src].attributes:
-            raise FormatError(
-                source, line, f"entity {src} has two {kind!r} relations; a link holds one"
-            )
-        by_id[src].attributes[kind] = dst
+        attrs = by_id[src].attributes
+        if kind not in attrs:
+            attrs[kind] = dst
+        else:  # several relations of one type from one entity: a list of targets
+            attrs[kind] = [*(attrs[kind] if isinstance(attrs[kind], list) else [attrs[kind]]), dst]
 
 
 def parse_doccano(
@@ -208,6 +208,19 @@ def iter_doccano(
 ) -> Iterator[DocumentRecord]:
     """One doccano JSONL file (not a zip) as a stream of records, a line at a time."""
     return _records(numbered_lines(path), annotator, path, utf16)
+
+
+def iter_doccano_zip(
+    source: Source, *, annotator: str | None = None, utf16: bool = False
+) -> Iterator[DocumentRecord]:
+    """A zip of ``<annotator>.jsonl`` files as a stream: member by member, a line at a time
+    (an article in several annotators' files comes once per file; the import merges them)."""
+    with ZipMembers(source) as members:
+        for member in members.names:
+            if member.endswith(".jsonl"):
+                who = annotator or Path(member).stem
+                lines = iter_lines(members.chunks(member), member)
+                yield from _records(lines, who, member, utf16)
 
 
 def _records(lines, annotator: str, source: str, utf16: bool) -> Iterator[DocumentRecord]:

@@ -24,6 +24,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import orjson
+
 from annotator.formats import _asciijson
 from annotator.formats._common import (
     Source,
@@ -238,44 +240,77 @@ def _err(source: str, line: int, msg: str) -> FormatError:
 
 
 def _span(obj: Any, doc_id: str, text: str, source: str, line: int) -> SpanRecord:
-    if not isinstance(obj, dict):
+    if type(obj) is not dict:
         raise _err(source, line, "a span must be an object")
-    unknown = set(obj) - _SPAN_KEYS
-    if unknown:
-        raise _err(source, line, f"unknown span keys {sorted(unknown)}")
-    for key in ("annotator", "label"):
-        if not isinstance(obj.get(key), str) or not obj[key]:
-            raise _err(source, line, f"span {key} must be a non-empty string")
+    if not _SPAN_KEYS.issuperset(obj):
+        raise _err(source, line, f"unknown span keys {sorted(set(obj) - _SPAN_KEYS)}")
+    annotator, label = obj.get("annotator"), obj.get("label")
+    if type(annotator) is not str or type(label) is not str or not annotator or not label:
+        key = "label" if type(annotator) is str and annotator else "annotator"
+        raise _err(source, line, f"span {key} must be a non-empty string")
     start, end = obj.get("start"), obj.get("end")
-    check_offsets(text, start, end, source, line)
-    if "text" in obj:
+    if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
+        check_offsets(text, start, end, source, line)  # raises, naming what is wrong
+    covered = text[start:end]
+    if "text" in obj and obj["text"] != covered:
         if not isinstance(obj["text"], str):
             raise _err(source, line, "span text must be a string")
-        check_stated(text[start:end], start, end, obj["text"], source, line, text)
-    attrs = obj.get("attributes", {})
+        check_stated(covered, start, end, obj["text"], source, line, text)
+    attrs = obj.get("attributes")
+    attrs = {} if attrs is None and "attributes" not in obj else attrs
     note = obj.get("note", "")
     version = obj.get("guidelines_version")
     sid = obj.get("id")
-    if not isinstance(attrs, dict) or not isinstance(note, str):
+    if type(attrs) is not dict or type(note) is not str:
         raise _err(source, line, "span attributes must be an object and note a string")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+    if version is not None and type(version) is not int:
         raise _err(source, line, "guidelines_version must be an integer")
-    if sid is not None and not isinstance(sid, str):
+    if sid is not None and type(sid) is not str:
         raise _err(source, line, "span id must be a string")
-    fragments = _fragments(obj.get("fragments"), start, end, source, line)
-    return SpanRecord(
-        doc_id,
-        obj["annotator"],
-        obj["label"],
-        start,
-        end,
-        text[start:end],
-        attrs,
-        note,
-        version,
-        sid,
-        fragments,
-    )
+    fragments = () if "fragments" not in obj else _fragments(obj["fragments"], start, end,
+                                                             source, line)  # fmt: skip
+    return SpanRecord(doc_id, annotator, label, start, end, covered, attrs, note, version, sid,
+                      fragments)  # fmt: skip
+
+
+def _spans(items: list, doc_id: str, text: str, source: str, line: int) -> tuple:
+    """``_span`` of each item, with the common case (plain values, the stated text right, no
+    fragments) checked inline; anything else goes through ``_span``, which says what is
+    wrong."""
+    n, keys, record, out = len(text), _SPAN_KEYS, SpanRecord, []
+    append = out.append
+    for obj in items:
+        if type(obj) is dict and keys.issuperset(obj) and "fragments" not in obj:
+            get = obj.get
+            annotator, label, start, end = get("annotator"), get("label"), get("start"), get("end")
+            attrs, note, version, sid = (
+                get("attributes"),
+                get("note", ""),
+                get("guidelines_version"),
+                get("id"),
+            )
+            if attrs is None and "attributes" not in obj:
+                attrs = {}
+            if (
+                type(annotator) is str
+                and type(label) is str
+                and annotator
+                and label
+                and type(start) is int
+                and type(end) is int
+                and 0 <= start < end <= n
+                and type(attrs) is dict
+                and type(note) is str
+                and (version is None or type(version) is int)
+                and (sid is None or type(sid) is str)
+            ):
+                covered = text[start:end]
+                if get("text", covered) == covered:
+                    append(record(doc_id, annotator, label, start, end, covered, attrs, note,
+                                  version, sid))  # fmt: skip
+                    continue
+        append(_span(obj, doc_id, text, source, line))
+    return tuple(out)
 
 
 def _fragments(value: Any, start: int, end: int, source: str, line: int):
@@ -330,8 +365,8 @@ def parse_line(obj: Any, source: str, line: int) -> DocumentRecord:
         lists[key] = obj.get(key, [])
         if not isinstance(lists[key], list):
             raise _err(source, line, f"{key} must be a list")
-    raw = tuple(_span(s, doc_id, text, source, line) for s in lists["spans"])
-    gold = tuple(_span(s, doc_id, text, source, line) for s in lists["gold"])
+    raw = _spans(lists["spans"], doc_id, text, source, line)
+    gold = _spans(lists["gold"], doc_id, text, source, line) if lists["gold"] else ()
     answers = []
     for a in lists["answers"]:
         if not isinstance(a, dict) or set(a) != {"annotator", "question", "value"}:
@@ -384,17 +419,44 @@ def iter_jsonl(path: str) -> Iterator[DocumentRecord]:
 def numbered_lines(path: str) -> Iterator[tuple[int, Any]]:
     """``(line number, decoded object)`` for each non-blank line of a file, a line at a time."""
     with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            text = decode(raw, f"{path}:{lineno}")
-            try:
-                yield lineno, json.loads(text)
-            except (ValueError, RecursionError) as exc:
-                msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:80]
-                raise FormatError(path, lineno, f"invalid JSON ({msg})") from None
+        yield from _numbered(enumerate(fh, 1), path)
+
+
+def iter_lines(chunks: Iterable[bytes], source: str) -> Iterator[tuple[int, Any]]:
+    """``numbered_lines`` of a file given as byte chunks (e.g. a zip member read in pieces)."""
+
+    def lines() -> Iterator[tuple[int, bytes]]:
+        n, rest = 0, b""
+        for chunk in chunks:
+            parts = (rest + chunk).split(b"\n")
+            rest = parts.pop()
+            for raw in parts:
+                n += 1
+                yield n, raw
+        if rest:
+            yield n + 1, rest
+
+    return _numbered(lines(), source)
+
+
+def _numbered(lines: Iterable[tuple[int, bytes]], source: str) -> Iterator[tuple[int, Any]]:
+    loads, fast_error = orjson.loads, orjson.JSONDecodeError
+    for lineno, raw in lines:
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:  # orjson where it can (several times faster); what it refuses goes to json
+            yield lineno, loads(raw)
+            continue
+        except fast_error:
+            pass
+        if not raw.strip():
+            continue
+        text = decode(raw, f"{source}:{lineno}")
+        try:
+            yield lineno, json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)[:80]
+            raise FormatError(source, lineno, f"invalid JSON ({msg})") from None
 
 
 def read_jsonl(source: Source) -> list[DocumentRecord]:

@@ -46,6 +46,7 @@ from annotator.formats._common import (
 )
 from annotator.formats._links import Schema, count, split_links
 from annotator.formats.errors import FormatError
+from annotator.formats.jsonarray import iter_json_array
 from annotator.records import (
     AnswerRecord,
     DocumentRecord,
@@ -276,6 +277,7 @@ def _parse_task(task: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
             if r["type"] == "choices" and value in ("true", "false"):
                 value = value == "true"
             target["attrs"][str(r.get("from_name", ""))] = value
+        related: dict[tuple[str, str], str] = {}
         for r in relations:  # a link: the attribute named by the relation's label
             src, dst, names = str(r.get("from_id")), str(r.get("to_id")), r.get("labels")
             if r.get("direction") == "left":
@@ -286,8 +288,13 @@ def _parse_task(task: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
                 names = ["relation"]  # unlabelled (no <Relation> values): mapped by label pair
             if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
                 raise FormatError(where, None, f"relation {src}->{dst} labels must be strings")
-            for name in names:
-                regions[src]["attrs"][name] = dst
+            for name in names:  # several relations of one type: a list of targets
+                attrs, key = regions[src]["attrs"], (src, name)
+                if key not in related:
+                    related[key] = attrs[name] = dst
+                else:
+                    attrs[name] = [*(attrs[name] if isinstance(attrs[name], list) else
+                                     [attrs[name]]), dst]  # fmt: skip
         for rid, reg in regions.items():
             for k, r in enumerate(reg["r"]):
                 spans.extend(
@@ -360,13 +367,21 @@ def parse_labelstudio(
         tasks = [tasks]
     if not isinstance(tasks, list):
         raise FormatError(source, None, "expected a JSON array of tasks")
-    out = []
-    for n, t in enumerate(tasks, 1):
-        if isinstance(t, dict) and "data" not in t and "annotations" not in t and "text" in t:
-            out.append(_parse_min_task(t, n, source, utf16))  # a JSON_MIN export
-        else:
-            out.append(_parse_task(t, n, source, utf16))
-    return out
+    return [_task(t, n, source, utf16) for n, t in enumerate(tasks, 1)]
+
+
+def _task(t: Any, n: int, source: str, utf16: bool) -> DocumentRecord:
+    if isinstance(t, dict) and "data" not in t and "annotations" not in t and "text" in t:
+        return _parse_min_task(t, n, source, utf16)  # a JSON_MIN export
+    return _parse_task(t, n, source, utf16)
+
+
+def iter_labelstudio(path: str, *, utf16: bool = False) -> Iterator[DocumentRecord]:
+    """A Label Studio JSON export file as a stream of records: the top-level array is read
+    a task at a time (``jsonarray``), so memory holds one task, not the file."""
+    with open(path, "rb") as fh:
+        for n, t in enumerate(iter_json_array(fh, path, expected="a JSON array of tasks"), 1):
+            yield _task(t, n, path, utf16)
 
 
 _MIN_KEYS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"}

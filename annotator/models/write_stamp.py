@@ -22,6 +22,9 @@ stamp never holds data older than that stamp.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -77,6 +80,38 @@ def compact(connection, project_id: int) -> None:
         connection.execute(
             text("UPDATE project SET write_stamp = write_stamp + :n WHERE id = :p"),
             {"n": folded, "p": project_id},
+        )
+
+
+@contextmanager
+def counted_inserts(connection, table: str, project_id: int) -> Iterator[list[int]]:
+    """A block of bulk inserts into ``table`` (rows of one project) whose stamp is bumped once,
+    by the number of rows the block reports (``rows[0] += n``), instead of once per row:
+    the same stamp as the row trigger gives. On SQLite the table's insert trigger is dropped
+    at the start and created again at the end, both inside the caller's transaction (SQLite
+    DDL is transactional and the transaction holds the write lock, so no other connection
+    sees the database without it; a rollback restores it). PostgreSQL's row triggers run as
+    usual (they stamp once per transaction anyway)."""
+    rows = [0]
+    if connection.dialect.name != "sqlite":
+        yield rows
+        return
+    name = f"write_stamp_{table}_insert"
+    create = next(sql for sql in sqlite_statements() if f" {name} " in sql)
+    # The DDL must run inside the transaction (pysqlite begins one at the first write, not at
+    # DDL): a write that changes nothing opens it if need be; never drop a trigger outside one.
+    connection.exec_driver_sql("UPDATE project SET write_stamp = write_stamp WHERE 0")
+    if not getattr(connection.connection.dbapi_connection, "in_transaction", True):
+        raise RuntimeError("counted_inserts needs an open transaction")
+    connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    try:
+        yield rows
+    finally:
+        connection.exec_driver_sql(create)
+    if rows[0]:
+        connection.execute(
+            text("UPDATE project SET write_stamp = write_stamp + :n WHERE id = :p"),
+            {"n": rows[0], "p": project_id},
         )
 
 

@@ -26,7 +26,9 @@ def test_parse_ann_all_line_kinds():
         ("T3", "X", 17, 23, "re”\nan"),
     ]
     assert spans[1].fragments == ((8, 9), (14, 16)) and spans[0].fragments == ()
-    assert spans[0].attributes == {"Strong": True, "Link": "T2"}  # R1: a link from T1 to T2
+    # R1: a link from T1 to T2; A3 on the event E1 is its trigger's (T1) attribute
+    assert spans[0].attributes == {"Strong": True, "Negated": True, "Link": "T2"}
+    assert spans[0].arguments == (("Content", "T2"),) and spans[1].arguments == ()
     assert spans[0].note == "first line\nsecond line"
     assert spans[1].attributes == {"Kind": "direct"}
     assert {s.annotator for s in spans} == {"ann1"} and {s.document_id for s in spans} == {"d"}

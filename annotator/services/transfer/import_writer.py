@@ -1,0 +1,594 @@
+"""Writing one batch of checked import records: spans, gold, answers, links, audit rows."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from itertools import chain
+
+from sqlalchemy import func, insert, select, text, update
+
+from annotator.extensions import db
+from annotator.models import (
+    Assignment,
+    DocumentAnswer,
+    DocumentCuration,
+    DocumentQuestion,
+    GoldAnswer,
+    GoldEvent,
+    GoldSpan,
+    Label,
+    Span,
+    write_stamp,
+)
+from annotator.models.base import utcnow
+from annotator.records import AnswerRecord, DocumentRecord, SpanRecord
+from annotator.services.errors import ServiceError
+
+GOLD = "gold"
+
+
+def _local_ids(spans) -> dict[tuple[str, str], SpanRecord]:
+    return {(s.annotator, s.id): s for s in spans if s.id}
+
+
+class _Writer:
+    """Inserts one batch of prepared articles: spans, gold, answers, links, audit rows."""
+
+    def __init__(self, project, questions, report):
+        self.project = project
+        self.users: dict[str, int] = {}
+        self.questions = questions
+        self.report = report
+        self.version = project.guidelines_version
+        self.unmapped: Counter[str] = Counter()
+        self.conflicting: Counter[str] = Counter()
+        self.unmapped_arguments: Counter[str] = Counter()
+        self._bulk: _SpanBulk | None = None
+        self._now = None
+        self.set_labels({})
+
+    def set_labels(self, labels: dict[str, Label]) -> None:
+        self.labels = labels
+        self.label_ids = {name: label.id for name, label in labels.items()}
+        self.link_names = {
+            name: [a["name"] for a in label.attributes or [] if a.get("type") == "link"]
+            for name, label in labels.items()
+        }
+        self.all_names = {
+            name: {a["name"] for a in label.attributes or []} for name, label in labels.items()
+        }
+
+    def write(self, batch: list[DocumentRecord], docs: dict[str, int]) -> None:
+        gold_rows, gold_links = [], []
+        assignments = []
+        have_gold = self._existing_gold([docs[r.id] for r in batch if r.gold])
+        for record in batch:
+            doc_id = docs[record.id]
+            people = sorted(
+                {s.annotator for s in record.spans} | {a.annotator for a in record.answers}
+            )
+            assignments.extend((doc_id, self.users[p]) for p in people)
+            gold = self._dedupe_gold(record, doc_id, have_gold)
+            links = self._links(gold)
+            for s in gold:
+                gold_rows.append(self._gold_row(record, doc_id, s, links))
+                gold_links.append((s.annotator, s.id))
+        self._assign(assignments)
+        self._insert_spans(batch, docs)
+        self._insert_gold(gold_rows, gold_links)
+        for record in batch:
+            self._answers(record, docs[record.id])
+        for counts, into in (
+            (self.unmapped, self.report.unmapped_relations),
+            (self.conflicting, self.report.relations_conflicting),
+            (self.unmapped_arguments, self.report.unmapped_event_arguments),
+        ):
+            for kind, n in counts.items():
+                into[kind] = into.get(kind, 0) + n
+            counts.clear()
+
+    # -- relations -----------------------------------------------------------------------
+
+    def _links(self, spans) -> dict[int, dict[str, tuple[str, str] | None]]:
+        """Per span (by ``id()``): link attribute name -> target's (annotator, local id), or
+        None for a relation attribute that is not stored (mapped elsewhere, or counted as not
+        kept). Relation attributes (a local id, or a list of them: several relations of one
+        type) are taken out of the span's plain attributes (see ``_plain``); event arguments
+        map onto the trigger's own link attributes only."""
+        out: dict[int, dict[str, tuple[str, str] | None]] = defaultdict(dict)
+        ids = None
+        for s in spans:
+            if not (s.attributes or s.arguments):
+                continue
+            if ids is None:
+                ids = _local_ids(spans)
+            who = s.annotator
+            for name, value in s.attributes.items():
+                if isinstance(value, str):
+                    if (who, value) not in ids:
+                        continue
+                    targets = (ids[(who, value)],)
+                elif isinstance(value, list) and value:
+                    if not all(isinstance(v, str) and (who, v) in ids for v in value):
+                        continue
+                    targets = tuple(ids[(who, v)] for v in value)
+                else:
+                    continue
+                for target in targets:
+                    if target is s:  # a relation from a span to itself: no link holds it
+                        self.unmapped[name] += 1
+                        out[id(s)].setdefault(name, None)
+                    else:
+                        self._relate(s, name, target, out)
+            for role, local in s.arguments:
+                self._argument(s, role, ids.get((who, local)), out)
+        return out
+
+    def _set_link(self, out, span: SpanRecord, name: str, target: SpanRecord, kind: str) -> bool:
+        """Link ``span.name`` to ``target``; a link holds one target, so a second, different
+        one (two relations of one type from one span) is counted by ``kind``, the first kept."""
+        have = out[id(span)].get(name)
+        key = (target.annotator, target.id)
+        if have is not None and have != key:
+            self.conflicting[kind] += 1
+            return False
+        out[id(span)][name] = key
+        return True
+
+    def _relate(self, src: SpanRecord, name: str, dst: SpanRecord, out) -> None:
+        if name in self.all_names[src.label] and name not in self.link_names[src.label]:
+            self.unmapped[name] += 1  # the schema holds a plain attribute of that name
+            out[id(src)][name] = None
+            return
+        own, theirs = self.link_names[src.label], self.link_names[dst.label]
+        fold = name.casefold()
+        choice = next((n for n in own if n.casefold() == fold), None)
+        if choice is None:
+            back = next((n for n in theirs if n.casefold() == fold), None)
+            if back is None and len(own) == 1:
+                choice = own[0]
+            elif back is None and len(theirs) == 1:
+                back = theirs[0]
+            if back is not None:
+                out[id(src)].setdefault(name, None)  # not stored on the source
+                self.report.links += self._set_link(out, dst, back, src, name)
+                return
+        if choice is None:
+            self.unmapped[name] += 1
+            out[id(src)][name] = None
+            return
+        if choice != name:
+            out[id(src)].setdefault(name, None)
+        self.report.links += self._set_link(out, src, choice, dst, name)
+
+    def _argument(self, trigger: SpanRecord, role: str, target, out) -> None:
+        """An event argument: the trigger label's link attribute named as the role (brat
+        numbers repeated roles, ``Theme2``: the second ``Theme``); else counted by role."""
+        own = self.link_names[trigger.label]
+        choice = None
+        for wanted in dict.fromkeys((role, role.rstrip("0123456789"))):
+            fold = wanted.casefold()
+            choice = choice or next((n for n in own if n.casefold() == fold), None)
+        if choice is None or target is None or target is trigger:
+            self.unmapped_arguments[role] += 1
+            return
+        kind = f"{role} (event argument)"
+        self.report.event_arguments += self._set_link(out, trigger, choice, target, kind)
+
+    def _plain(self, s: SpanRecord, links) -> dict:
+        mine = links.get(id(s), {})
+        return {k: v for k, v in (s.attributes or {}).items() if k not in mine}
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def _frags(self, s: SpanRecord):
+        if s.fragments:
+            self.report.discontinuous += 1
+            return [list(f) for f in s.fragments]
+        return None
+
+    def _gold_row(self, record, doc_id, s: SpanRecord, links) -> dict:
+        return {
+            "document_id": doc_id,
+            "label_id": self.label_ids[s.label],
+            "start": s.start,
+            "end": s.end,
+            "text": record.text[s.start : s.end],
+            "fragments": self._frags(s),
+            "attributes": self._plain(s, links),
+            "_links": (
+                list(s.attributes or ()),
+                {k: v for k, v in links.get(id(s), {}).items() if v is not None},
+            ),
+            "provenance": [] if s.annotator == GOLD else [s.annotator],
+            "notes": {s.annotator: s.note} if s.note else None,
+            "source": "import",
+            "version": 1,
+        }
+
+    def _existing_gold(self, doc_ids: list[int]) -> set[tuple[int, int, int, int]]:
+        if not doc_ids:
+            return set()
+        rows = db.session.execute(
+            select(GoldSpan.document_id, GoldSpan.label_id, GoldSpan.start, GoldSpan.end).where(
+                GoldSpan.document_id.in_(doc_ids)
+            )
+        ).all()
+        return {tuple(r) for r in rows}
+
+    def _dedupe_gold(self, record, doc_id, have) -> list[SpanRecord]:
+        out = []
+        for s in record.gold:
+            key = (doc_id, self.label_ids[s.label], s.start, s.end)
+            if key in have:
+                self.report.gold_duplicates += 1
+                continue
+            have.add(key)
+            out.append(s)
+        return out
+
+    # -- inserts ---------------------------------------------------------------------------
+
+    def _assign(self, pairs) -> None:
+        if not pairs:
+            return
+        doc_ids = sorted({d for d, _ in pairs})
+        have = set(
+            db.session.execute(
+                select(Assignment.document_id, Assignment.user_id).where(
+                    Assignment.document_id.in_(doc_ids)
+                )
+            ).all()
+        )
+        rows = [
+            {"document_id": d, "user_id": u, "project_id": self.project.id, "status": "done"}
+            for d, u in dict.fromkeys(pairs)
+            if (d, u) not in have
+        ]
+        if rows:
+            insert_rows(Assignment.__table__, rows, self.project.id)
+
+    def _insert_spans(self, batch: list[DocumentRecord], docs: dict[str, int]) -> None:
+        """The batch's annotator spans and their audit rows (``span_event`` ``create``, as
+        every span create writes one): the spans as plain tuples in multi-row inserts on the
+        session's own connection (the import's one transaction; no ORM objects, no per-row
+        dicts), their audit rows in one ``INSERT ... SELECT`` of them; the write stamp bumped
+        once by their number (``write_stamp.counted_inserts``), as the row trigger would."""
+        n = sum(len(r.spans) for r in batch)
+        if not n:
+            return
+        connection = db.session.connection()
+        if self._bulk is None:
+            self._bulk = _SpanBulk(connection.dialect)
+        bulk = self._bulk
+        ids = _reserve_ids(Span.__table__, n)
+        dumps, empty, encode = bulk.dumps, bulk.empty, bulk.attributes
+        users, label_ids, version = self.users, self.label_ids, self.version
+        rows: list[tuple] = []
+        row = rows.append
+        k = discontinuous = 0
+        for record in batch:
+            spans = record.spans
+            if not spans:
+                continue
+            doc_id, text = docs[record.id], record.text
+            links = self._links(spans)
+            new_ids = None
+            if links:  # relations: the targets' new ids (every target is in this article)
+                new_ids = {(s.annotator, s.id): ids[k + i] for i, s in enumerate(spans) if s.id}
+            for s in spans:
+                attrs = s.attributes
+                if links and id(s) in links:
+                    attrs = _linked(attrs, links[id(s)], new_ids)
+                frags = None
+                if s.fragments:
+                    frags = dumps([list(f) for f in s.fragments])
+                    discontinuous += 1
+                start, end = s.start, s.end
+                row((ids[k], doc_id, users[s.annotator], label_ids[s.label], start, end,
+                     text[start:end], encode(attrs) if attrs else empty, s.note or "", frags,
+                     s.guidelines_version or version))  # fmt: skip
+                k += 1
+        # One creation time for the import's spans and two statement texts in all (the
+        # driver's statement cache keeps them; a text per batch would pile up there).
+        self._now = self._now or utcnow()
+        many = bulk.span_sql(self._now, ROWS_PER_INSERT)
+        full = n - n % ROWS_PER_INSERT
+        with write_stamp.counted_inserts(connection, "span", self.project.id) as counted:
+            for i in range(0, full, ROWS_PER_INSERT):  # multi-row VALUES: less work per row
+                part = rows[i : i + ROWS_PER_INSERT]
+                connection.exec_driver_sql(many, tuple(chain.from_iterable(part)))
+            if full < n:
+                connection.exec_driver_sql(bulk.span_sql(self._now, 1), rows[full:])
+            connection.exec_driver_sql(bulk.event_sql, bulk.event_params(ids))
+            counted[0] += n
+        self.report.spans += n
+        self.report.discontinuous += discontinuous
+
+    def _insert_gold(self, rows, keys) -> None:
+        if not rows:
+            return
+        ids = _reserve_ids(GoldSpan.__table__, len(rows))
+        self._relink(rows, keys, ids)
+        db.session.execute(insert(GoldSpan.__table__), rows)
+        self.report.gold_spans += len(rows)
+        db.session.execute(
+            insert(GoldEvent.__table__),
+            [
+                {
+                    "gold_span_id": r["id"],
+                    "document_id": r["document_id"],
+                    "user_id": None,
+                    "action": "create",
+                    "before": None,
+                    "after": {
+                        "label_id": r["label_id"],
+                        "start": r["start"],
+                        "end": r["end"],
+                        "attributes": r["attributes"],
+                        "source": "import",
+                    },
+                    "at": r["created_at"],
+                }
+                for r in rows
+            ],
+        )
+        self._curated(sorted({r["document_id"] for r in rows}))
+
+    def _relink(self, rows, keys, ids) -> None:
+        """Give each row its id and its link attributes the targets' ids (in the order the
+        file gave the attributes; links renamed or reversed onto a span come last)."""
+        now = utcnow()
+        by_doc_key = {}
+        for r, (who, local), new in zip(rows, keys, ids, strict=True):
+            r["id"] = new
+            r["created_at"] = r["updated_at"] = now
+            if local:
+                by_doc_key[(r["document_id"], who, local)] = new
+        for r in rows:
+            order, wanted = r.pop("_links")
+            if not wanted:
+                continue
+            linked = {}
+            for name, (who, local) in wanted.items():
+                target = by_doc_key.get((r["document_id"], who, local))
+                if target is None:  # its target was a gold span the article already had
+                    self.unmapped[f"{name} (to a span already gold)"] += 1
+                    self.report.links -= 1
+                    continue
+                linked[name] = target
+            plain = r["attributes"]
+            attrs = {k: plain[k] if k in plain else linked.pop(k) for k in order
+                     if k in plain or k in linked}  # fmt: skip
+            attrs.update(linked)
+            r["attributes"] = attrs
+
+    def _curated(self, doc_ids: list[int]) -> None:
+        """Articles that received gold from the file count as curated (an adjudicated corpus)."""
+        rows = db.session.execute(
+            select(DocumentCuration).where(DocumentCuration.document_id.in_(doc_ids))
+        ).scalars()
+        have = {row.document_id: row for row in rows}
+        for doc_id in doc_ids:
+            if doc_id in have:
+                have[doc_id].status = "curated"
+            else:
+                db.session.add(DocumentCuration(document_id=doc_id, status="curated"))
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def _question(self, record, a: AnswerRecord) -> DocumentQuestion:
+        question = self.questions.get(a.question)
+        if question is None:
+            question = DocumentQuestion(
+                name=a.question,
+                text=a.question,
+                kind="choice",
+                options=[],
+                order=len(self.project.questions),
+            )
+            self.project.questions.append(question)
+            self.questions[a.question] = question
+        if question.kind == "choice" and a.value not in question.options:
+            question.options = [*question.options, a.value]
+        elif question.kind == "likert" and str(a.value) not in question.allowed_values():
+            raise ServiceError(
+                f"Article {record.id!r}: answer {a.value!r} to {a.question!r} "
+                f"is not one of {', '.join(question.allowed_values())}."
+            )
+        db.session.flush()
+        return question
+
+    def _answers(self, record: DocumentRecord, doc_id: int) -> None:
+        gold_answers = list(record.gold_answers)
+        for a in record.answers:
+            if a.annotator == GOLD:  # our exports name gold answers' annotator "gold"
+                gold_answers.append(a)
+                continue
+            question = self._question(record, a)
+            db.session.add(
+                DocumentAnswer(
+                    document_id=doc_id,
+                    user_id=self.users[a.annotator],
+                    question_id=question.id,
+                    value=str(a.value),
+                )
+            )
+            self.report.answers += 1
+        if not gold_answers:
+            return
+        chosen: dict[str, tuple[str, list[str]]] = {}
+        for a in gold_answers:
+            value, who = chosen.setdefault(a.question, (str(a.value), []))
+            if value != str(a.value):
+                raise ServiceError(
+                    f"Article {record.id!r}: gold answers to {a.question!r} differ "
+                    f"({value!r}, {a.value!r}); gold holds one answer per question."
+                )
+            if a.annotator != GOLD:
+                who.append(a.annotator)
+        existing = dict(
+            db.session.execute(
+                select(GoldAnswer.question_id, GoldAnswer.value).where(
+                    GoldAnswer.document_id == doc_id
+                )
+            ).all()
+        )
+        for name, (value, who) in chosen.items():
+            question = self._question(record, AnswerRecord(record.id, GOLD, name, value))
+            if question.id in existing:
+                if existing[question.id] != value:
+                    raise ServiceError(
+                        f"Article {record.id!r}: the project's gold answer to {name!r} is "
+                        f"{existing[question.id]!r}, the file's {value!r}."
+                    )
+                continue
+            db.session.add(
+                GoldAnswer(document_id=doc_id, question_id=question.id, value=value, provenance=who)
+            )
+            self.report.gold_answers += 1
+
+
+def _linked(attrs: dict, mine: dict, new_ids: dict) -> dict:
+    """A span's attributes with its relations as links to the targets' new ids: in the order
+    the file gave the attributes; links renamed or reversed onto the span come last."""
+    plain = {k: v for k, v in attrs.items() if k not in mine}
+    linked = {name: new_ids[key] for name, key in mine.items() if key is not None}
+    out = {k: plain[k] if k in plain else linked.pop(k) for k in attrs if k in plain or k in linked}
+    out.update(linked)
+    return out
+
+
+SPAN_COLUMNS = ("id", "document_id", "user_id", "label_id", "start", "end", "text", "attributes",
+                "note", "fragments", "guidelines_version", "source", "version", "created_at",
+                "updated_at")  # fmt: skip
+VARYING = 11  # the first columns vary by span; source, version and the times are the batch's
+ROWS_PER_INSERT = 500  # rows per multi-row INSERT: 5,500 parameters, well below the limits
+_TIME = re.compile(r"[0-9][0-9 :.+T-]*")
+
+
+class _SpanBulk:
+    """The raw statements of the span import for one dialect, with the values SQLAlchemy
+    would store (its JSON serializer, ``json.dumps`` unless the engine names another; its
+    date-time bind processor) and the driver's placeholders. The batch's constants are
+    literals of the statement (fewer parameters to bind per row)."""
+
+    def __init__(self, dialect) -> None:
+        self.pg = dialect.name == "postgresql"
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        serializer = getattr(dialect, "_json_serializer", None)
+        self.dumps = serializer or json.dumps
+        self.empty = self.dumps({})
+        self._seen: dict[tuple, str] = {}
+        at = Span.__table__.c.created_at.type
+        self._when = at.dialect_impl(dialect).bind_processor(dialect)
+        quote = dialect.identifier_preparer.quote
+        self._columns = ", ".join(quote(n) for n in SPAN_COLUMNS)
+        self._holders = ", ".join(
+            f"{mark}::json" if self.pg and n in ("attributes", "fragments") else mark
+            for n in SPAN_COLUMNS[:VARYING]
+        )
+        # The audit row of a create (as ``services/annotation`` writes it): no "before"
+        # (JSON null, as SQLAlchemy stores None), "after" the span's start, end, text and
+        # attributes, built by the database from the rows just inserted. The same JSON as
+        # json.dumps gives, except that the text's non-ASCII characters are not escaped.
+        quoted_text = "to_json(text)::text" if self.pg else "json_quote(text)"
+        attributes = "attributes::text" if self.pg else "attributes"
+        after = (
+            f"""'{{"start": ' || start || ', "end": ' || "end" || ', "text": ' || """
+            f"""{quoted_text} || ', "attributes": ' || {attributes} || '}}'"""
+        )
+        which = "id = ANY(%s)" if self.pg else "id BETWEEN ? AND ?"
+        cast = "::json" if self.pg else ""
+        self.event_sql = (
+            'INSERT INTO span_event (span_id, document_id, user_id, action, "before", "after", '
+            f"at) SELECT id, document_id, user_id, 'create', 'null'{cast}, ({after}){cast}, "
+            f"created_at FROM span WHERE {which} ORDER BY id"
+        )
+
+    def attributes(self, attrs: dict) -> str:
+        """``dumps(attrs)``, remembered for attribute sets of text values (many spans share
+        one, e.g. ``{"intensity": "high"}``; only text, as ``True == 1`` would collide)."""
+        if not all(type(v) is str for v in attrs.values()):
+            return self.dumps(attrs)
+        key = tuple(attrs.items())
+        out = self._seen.get(key)
+        if out is not None:
+            return out
+        out = self._seen[key] = self.dumps(attrs)
+        if len(self._seen) > 10_000:
+            self._seen.clear()
+        return out
+
+    def span_sql(self, moment, rows: int) -> str:
+        """The insert of ``rows`` spans of a batch created at ``moment``."""
+        if self.pg:
+            at = f"'{moment.isoformat()}'::timestamptz"
+            check = moment.isoformat()
+        else:
+            check = self._when(moment) if self._when else str(moment)
+            at = f"'{check}'"
+        if not _TIME.fullmatch(check):
+            raise ValueError(f"unexpected time literal {check!r}")
+        one = f"({self._holders}, 'import', 1, {at}, {at})"
+        return f"INSERT INTO span ({self._columns}) VALUES {', '.join([one] * rows)}"
+
+    def event_params(self, ids) -> tuple:
+        """Which spans the audit insert covers: their ids (consecutive on SQLite)."""
+        if self.pg:
+            return (list(ids),)
+        return (ids[0], ids[-1])
+
+
+def insert_rows(table, rows: list[dict], project_id: int) -> None:
+    """``INSERT`` ``rows`` (dicts with the same keys, all of one project) in one executemany
+    on the session's connection: the columns' Python-side defaults filled in and every value
+    put through its column type's bind processor (stored exactly as SQLAlchemy stores it),
+    without SQLAlchemy's per-row statement work; the write stamp bumped once by the number
+    of rows (``write_stamp.counted_inserts``)."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    filled = [
+        c for c in table.c if c.name not in names and c.default is not None and not c.primary_key
+    ]
+    constants = []
+    for c in filled:
+        arg = c.default.arg
+        constants.append(arg(None) if c.default.is_callable else arg)  # e.g. created_at: now
+    columns = [table.c[n] for n in names] + filled
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    tail = tuple(p(v) if p else v for p, v in zip(processors[len(names) :], constants, strict=True))
+    todo = [(i, p) for i, p in enumerate(processors[: len(names)]) if p is not None]
+    values = []
+    for r in rows:
+        row = list(r.values())
+        for i, p in todo:
+            row[i] = p(row[i])
+        values.append((*row, *tail))
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    quoted = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
+    sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({', '.join([mark] * len(columns))})"
+    with write_stamp.counted_inserts(connection, table.name, project_id) as counted:
+        connection.exec_driver_sql(sql, values)
+        counted[0] += len(values)
+
+
+def _reserve_ids(table, n: int) -> list[int]:
+    """``n`` new primary keys for ``table``, taken before the insert so links can name them and
+    the rows go in with one plain executemany (no RETURNING round trips). PostgreSQL draws them
+    from the table's sequence; SQLite continues after the largest id, which is safe because the
+    transaction holds the database's write lock from its first write (taken here if need be)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        rows = db.session.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table.name, "n": n},
+        )
+        return [r[0] for r in rows]
+    db.session.execute(update(table).where(table.c.id == -1).values(id=table.c.id))  # write lock
+    top = db.session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return list(range(top + 1, top + 1 + n))
