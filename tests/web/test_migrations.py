@@ -94,3 +94,13 @@ def test_migrated_database_keeps_the_write_stamp(tmp_path):
             stamp = connection.execute(text("SELECT write_stamp FROM project")).scalar()
             assert stamp == 1
         db.engine.dispose()
+
+
+def test_migrating_in_process_leaves_the_apps_log_on(tmp_path):
+    """Alembic's env.py configures logging from alembic.ini; by default that disables every
+    logger already made, the app's included, so warnings after an in-process init-db (or in a
+    test after one) went nowhere."""
+    app = migrated_app(tmp_path)
+    assert not app.logger.disabled
+    with app.app_context():
+        db.engine.dispose()
