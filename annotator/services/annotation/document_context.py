@@ -155,10 +155,13 @@ def document_context(user: User, document_id: int, *, assigned: bool = True) -> 
     return context
 
 
+PAUSED = "A lead has paused your work on this project; ask them to resume it."
+
+
 def gate_refusal(purpose: str, has_training: bool, qualified: bool, paused: bool) -> str | None:
     """Why an annotator may not work on an assigned article now (None: they may)."""
     if paused:
-        return "A lead has paused your work on this project; ask them to resume it."
+        return PAUSED
     if purpose == "work" and has_training and not qualified:
         return "Pass the project's training first: real articles unlock when you do."
     return None

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, update
 from annotator.extensions import db
 from annotator.models import Document, Label, Membership, Span, SpanEvent, User
 from annotator.models.base import utcnow
-from annotator.services.annotation.document_context import gate_refusal
+from annotator.services.annotation.document_context import PAUSED
 from annotator.services.annotation.span_rules import (
     check_attributes,
     check_note,
@@ -72,13 +72,13 @@ def own_span(user: User, span_id: int) -> Span:
     """The caller's own span in a project they still belong to (site admins: any project);
     other people's spans, and spans left behind in a project one was removed from, are simply
     not found. Forbidden while a lead has paused the caller's work on the project (as for new
-    spans: :func:`~annotator.services.annotation.document_context.gate_refusal`)."""
+    spans and article reads)."""
     span = db.session.get(Span, span_id)
     membership = None if span is None or span.user_id != user.id else _membership(user, span)
     if membership is None:
         raise NotFound("No such span among yours.")
     if membership == "paused":
-        raise Forbidden(gate_refusal("work", False, True, True))
+        raise Forbidden(PAUSED)
     return span
 
 

@@ -139,30 +139,27 @@ class AnnotationImportReport:
                 f"{self.gold_duplicates} gold spans were already gold (same label and offsets) "
                 "and were not added again."
             )
-        if self.unmapped_relations:
-            kinds = ", ".join(f"{k} ({v})" for k, v in sorted(self.unmapped_relations.items()))
-            total = sum(self.unmapped_relations.values())
-            out.append(
-                f"Not kept: {total} relations with no fitting link attribute in the project's "
-                f"schema, by type: {kinds}."
-            )
-        if self.relations_conflicting:
-            kinds = ", ".join(f"{k} ({v})" for k, v in sorted(self.relations_conflicting.items()))
-            total = sum(self.relations_conflicting.values())
-            out.append(
-                f"Not kept: {total} relations to a further target of a link that already had "
-                f"one from the same span (a link holds one target; the first was kept), by "
-                f"type: {kinds}."
-            )
-        if self.unmapped_event_arguments:
-            kinds = ", ".join(
-                f"{k} ({v})" for k, v in sorted(self.unmapped_event_arguments.items())
-            )
-            total = sum(self.unmapped_event_arguments.values())
-            out.append(
-                f"Not kept: {total} event arguments with no link attribute of their role on the "
-                f"trigger's label, by role: {kinds}."
-            )
+        for counts, what, by in (
+            (
+                self.unmapped_relations,
+                "relations with no fitting link attribute in the project's schema",
+                "type",
+            ),
+            (
+                self.relations_conflicting,
+                "relations to a further target of a link that already had one from the same "
+                "span (a link holds one target; the first was kept)",
+                "type",
+            ),
+            (
+                self.unmapped_event_arguments,
+                "event arguments with no link attribute of their role on the trigger's label",
+                "role",
+            ),
+        ):
+            if counts:
+                kinds = ", ".join(f"{k} ({v})" for k, v in sorted(counts.items()))
+                out.append(f"Not kept: {sum(counts.values())} {what}, by {by}: {kinds}.")
         return out
 
     def summary(self) -> str:
