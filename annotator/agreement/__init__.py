@@ -17,12 +17,39 @@ Shared conventions (details in each module's docstring)
 * Spans in different documents never match or overlap.
 """
 
-from .alpha import bootstrap_ci, krippendorff_alpha
-from .coding import cohen_kappa, fleiss_kappa, ratings_to_table
-from .positions import token_agreement
-from .report import project_report
-from .spans import PRF, SpanScores, span_prf
-from .unitizing import UnitizingResult, unitizing_alpha
+from importlib import import_module
+
+# The public names, by the module that defines them. Imported on first use (PEP 562), so
+# that importing one pure submodule (e.g. ``agreement.feedback``, which the annotate page's
+# Done uses) does not import NumPy into every web worker (about 15 MB each).
+_WHERE = {
+    "bootstrap_ci": "alpha",
+    "krippendorff_alpha": "alpha",
+    "cohen_kappa": "coding",
+    "fleiss_kappa": "coding",
+    "ratings_to_table": "coding",
+    "token_agreement": "positions",
+    "project_report": "report",
+    "PRF": "spans",
+    "SpanScores": "spans",
+    "span_prf": "spans",
+    "UnitizingResult": "unitizing",
+    "unitizing_alpha": "unitizing",
+}
+
+
+def __getattr__(name: str):
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{where}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
 
 __all__ = [
     "PRF",

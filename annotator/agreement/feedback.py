@@ -22,8 +22,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .spans import span_prf
-
 KINDS = ("match", "label", "boundary", "missed", "extra")
 
 
@@ -73,6 +71,8 @@ def compare(
 ) -> Feedback:
     """Differences and score of ``own`` spans (objects with ``label``, ``start``, ``end``)
     against ``gold``; answers are ``question -> value``."""
+    from .spans import span_prf  # NumPy: imported by the first score, not by the web worker
+
     gold, own = [s for s in gold if s.end > s.start], [s for s in own if s.end > s.start]
     left_gold, left_own = list(range(len(gold))), list(range(len(own)))
     pairs: list[tuple[str, int, int]] = []

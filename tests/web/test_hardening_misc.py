@@ -163,3 +163,32 @@ def test_workers_give_freed_memory_back_after_imports_exports_and_big_bodies():
     ):
         give_back(environ)
     assert calls == [0, 0, 0]  # the first three only
+
+
+def test_a_web_worker_loads_neither_numpy_nor_markdown_until_a_page_needs_them(tmp_path):
+    """NumPy (~15 MB a worker) comes with agreement, learning curves and the classifier, and
+    markdown-it (~4 MB) with rendered guidelines; a worker that serves spans and articles
+    needs neither (issue 24's memory target), yet both still work when first used."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    env.pop("ANNOTATOR_DATABASE_URL", None)
+    env.update(
+        ANNOTATOR_SECRET_KEY="a-real-secret-key",
+        ANNOTATOR_INSTANCE_PATH=str(tmp_path),
+    )
+    script = (
+        "import sys, wsgi\n"
+        "print(sorted(m for m in ('numpy', 'markdown_it', 'sklearn') if m in sys.modules))\n"
+        "import annotator.agreement as agreement\n"
+        "from annotator.services.projects.guidelines import render_guidelines\n"
+        "print(agreement.span_prf([(0, 4, 'A')], [(0, 4, 'A')]).f1, 'span_prf' in dir(agreement),"
+        " render_guidelines('# Hi'))\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-2:] == ["[]", "1.0 True <h1>Hi</h1>"]

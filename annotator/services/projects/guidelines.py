@@ -5,9 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import nh3
-from markdown_it import MarkdownIt
-
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 ALLOWED_TAGS = {
     "p",
@@ -38,10 +35,18 @@ ALLOWED_TAGS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _markdown():
+    """The parser, made on first use (markdown-it-py is ~4 MB a worker that renders none)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
 @lru_cache(maxsize=256)
 def render_guidelines(markdown: str) -> str:
     """Safe HTML: no raw HTML passes, links limited to http(s) and mailto."""
-    html = _md.render(markdown or "")
+    html = _markdown().render(markdown or "")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -11,7 +11,6 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from annotator.analysis.learning import learning_curves
 from annotator.extensions import db
 from annotator.models import Assignment, GoldSpan, Label, Project, Span, User
 
@@ -48,6 +47,8 @@ def curves(project: Project) -> dict[str, list[dict]]:
     with_gold = _gold_documents(project.id)
     for doc in with_gold:
         gold.setdefault(str(doc), [])
+    from annotator.analysis.learning import learning_curves  # NumPy: not in every worker
+
     return learning_curves(dict(sequences), spans, dict(gold), dict(finishers))
 
 
