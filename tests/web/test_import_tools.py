@@ -450,6 +450,42 @@ def test_gold_answers_as_gold(app, tmp_path):
         db.session.rollback()
 
 
+def test_gold_answers_in_jsonl_make_no_user_named_gold(app, tmp_path):
+    """Our JSONL names curated answers' annotator "gold": they are read back as gold, and
+    "gold" becomes neither a user, a member nor an assignee of the article."""
+    from annotator.models import Assignment, Membership, User
+
+    body = {
+        "id": "a1",
+        "text": NFC_TEXT,
+        "spans": [{"annotator": "ann", "label": "Claim", "start": 0, "end": 5}],
+        "answers": [
+            {"annotator": "ann", "question": "one-sided", "value": "4"},
+            {"annotator": "gold", "question": "one-sided", "value": "3"},
+        ],
+    }
+    path = tmp_path / "answers.jsonl"
+    path.write_text(json.dumps(body) + "\n", encoding="utf-8")
+    with app.app_context():
+        project = create_project("Gold answers", preset="media-bias")
+        report = import_annotations(project, read_annotation_files("jsonl", [path]))
+        db.session.flush()
+        assert report.gold_answers == 1 and report.answers == 1
+        assert report.users_created == ["ann"]
+        names = set(db.session.execute(select(User.username)).scalars())
+        assert "gold" not in names
+        assignees = db.session.execute(
+            select(User.username).join(Assignment, Assignment.user_id == User.id)
+        ).scalars()
+        members = db.session.execute(
+            select(User.username)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.project_id == project.id)
+        ).scalars()
+        assert list(assignees) == ["ann"] and "gold" not in set(members)
+        db.session.rollback()
+
+
 # -- the real corpora ------------------------------------------------------------------------
 
 

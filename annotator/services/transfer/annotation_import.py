@@ -60,6 +60,7 @@ from annotator.services.transfer.import_files import (  # noqa: F401 (the import
     read_annotation_files,
 )
 from annotator.services.transfer.import_writer import (
+    GOLD,
     _local_ids,
     _reserve_ids,
     _Writer,
@@ -224,7 +225,7 @@ def import_annotations(
             result = normalise_document(record)
             report.texts_normalised += result.changed
             report.snapped += result.snapped
-            record = result.document
+            record = _gold_answers_apart(result.document)
             if as_gold:
                 record = _all_gold(record)
             _check(record)
@@ -277,6 +278,21 @@ def _merge(documents: Iterable[DocumentRecord]) -> dict[str, DocumentRecord]:
 
 def _fields(doc: DocumentRecord) -> dict:
     return {name: getattr(doc, name) for name in DocumentRecord.__slots__}
+
+
+def _gold_answers_apart(record: DocumentRecord) -> DocumentRecord:
+    """Answers whose annotator is ``"gold"`` (how our exports write curated answers) are
+    the article's gold answers, not an annotator's: no user, member or assignee "gold"."""
+    if not any(a.annotator == GOLD for a in record.answers):
+        return record
+    return DocumentRecord(
+        **{
+            **_fields(record),
+            "answers": tuple(a for a in record.answers if a.annotator != GOLD),
+            "gold_answers": record.gold_answers
+            + tuple(a for a in record.answers if a.annotator == GOLD),
+        }
+    )
 
 
 def _all_gold(record: DocumentRecord) -> DocumentRecord:

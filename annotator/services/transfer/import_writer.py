@@ -402,11 +402,8 @@ class _Writer:
         return question
 
     def _answers(self, record: DocumentRecord, doc_id: int) -> None:
-        gold_answers = list(record.gold_answers)
+        gold_answers = list(record.gold_answers)  # with the answers of annotator "gold"
         for a in record.answers:
-            if a.annotator == GOLD:  # our exports name gold answers' annotator "gold"
-                gold_answers.append(a)
-                continue
             question = self._question(record, a)
             db.session.add(
                 DocumentAnswer(
