@@ -230,10 +230,10 @@ def import_annotations(
                 record = _all_gold(record)
             _check(record)
             prepared.append(record)
-        docs = _documents(project, prepared, report, created)
+        docs, fresh = _documents(project, prepared, report, created)
         writer.users.update(_users(project, prepared, report, writer.users))
         writer.set_labels(_labels(project, prepared, report))
-        writer.write(prepared, docs)
+        writer.write(prepared, docs, fresh)
         done += sum(len(r.spans) + len(r.gold) for r in prepared)
         if progress is not None:
             progress(done, None)
@@ -327,8 +327,9 @@ def _check(doc: DocumentRecord) -> None:
 
 def _documents(
     project: Project, records: list[DocumentRecord], report, created: set[str]
-) -> dict[str, int]:
-    """The batch's articles by id: matched (same id, same text) or created."""
+) -> tuple[dict[str, int], set[int]]:
+    """The batch's articles by id: matched (same id, same text) or created; and the ids of
+    those created here (nothing refers to them yet)."""
     existing = {
         external: (doc_id, digest)
         for external, doc_id, digest in db.session.execute(
@@ -339,6 +340,7 @@ def _documents(
         ).all()
     }
     ids: dict[str, int] = {}
+    fresh: set[int] = set()
     new_rows = []
     for record in records:
         digest = text_sha256(record.text)
@@ -370,11 +372,12 @@ def _documents(
         for row, doc_id in zip(new_rows, _reserve_ids(Document.__table__, len(new_rows)),
                                strict=True):  # fmt: skip
             row["id"] = doc_id
+            fresh.add(doc_id)
             ids[row["external_id"]] = doc_id
             created.add(row["external_id"])
         insert_rows(Document.__table__, new_rows, project.id)
         report.documents_created += len(new_rows)
-    return ids
+    return ids, fresh
 
 
 def _date(value: str):

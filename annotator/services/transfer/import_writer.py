@@ -60,7 +60,13 @@ class _Writer:
             name: {a["name"] for a in label.attributes or []} for name, label in labels.items()
         }
 
-    def write(self, batch: list[DocumentRecord], docs: dict[str, int]) -> None:
+    def write(
+        self,
+        batch: list[DocumentRecord],
+        docs: dict[str, int],
+        fresh: frozenset | set = frozenset(),
+    ) -> None:
+        """Write ``batch``; ``docs``: its articles' ids, ``fresh``: those just created."""
         gold_rows, gold_links = [], []
         assignments = []
         have_gold = self._existing_gold([docs[r.id] for r in batch if r.gold])
@@ -75,7 +81,7 @@ class _Writer:
             for s in gold:
                 gold_rows.append(self._gold_row(record, doc_id, s, links))
                 gold_links.append((s.annotator, s.id))
-        self._assign(assignments)
+        self._assign(assignments, fresh)
         self._insert_spans(batch, docs)
         self._insert_gold(gold_rows, gold_links)
         for record in batch:
@@ -231,24 +237,30 @@ class _Writer:
 
     # -- inserts ---------------------------------------------------------------------------
 
-    def _assign(self, pairs) -> None:
+    def _assign(self, pairs, fresh) -> None:
+        """A done assignment per (article, annotator) that has none yet; articles created by
+        this batch (``fresh``) have none, so only the others are looked up."""
         if not pairs:
             return
-        doc_ids = sorted({d for d, _ in pairs})
-        have = set(
-            db.session.execute(
-                select(Assignment.document_id, Assignment.user_id).where(
-                    Assignment.document_id.in_(doc_ids)
+        known = sorted({d for d, _ in pairs if d not in fresh})
+        have: set[tuple[int, int]] = set()
+        if known:
+            have = {
+                (d, u)
+                for d, u in db.session.execute(
+                    select(Assignment.document_id, Assignment.user_id).where(
+                        Assignment.document_id.in_(known)
+                    )
                 )
-            ).all()
-        )
+            }
+        project_id = self.project.id
         rows = [
-            {"document_id": d, "user_id": u, "project_id": self.project.id, "status": "done"}
+            {"document_id": d, "user_id": u, "project_id": project_id, "status": "done"}
             for d, u in dict.fromkeys(pairs)
             if (d, u) not in have
         ]
         if rows:
-            insert_rows(Assignment.__table__, rows, self.project.id)
+            insert_rows(Assignment.__table__, rows, project_id)
 
     def _insert_spans(self, batch: list[DocumentRecord], docs: dict[str, int]) -> None:
         """The batch's annotator spans and their audit rows (``span_event`` ``create``, as
