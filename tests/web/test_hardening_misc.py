@@ -124,28 +124,36 @@ def test_interrupted_runs_are_marked_failed_at_start_up(app, world, monkeypatch)
 def test_the_gunicorn_master_never_imports_the_database_drivers(app, world, tmp_path):
     """psycopg picks its way of waiting when it is imported: imported in the master before
     gevent patches the workers, every wait for PostgreSQL blocked a whole worker."""
-    import subprocess
-    import sys
-
-    env = dict(os.environ)
-    env.pop("ANNOTATOR_REDIS_URL", None)
-    env.update(
-        ANNOTATOR_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        ANNOTATOR_SECRET_KEY="a-real-secret-key",
-        ANNOTATOR_INSTANCE_PATH=app.instance_path,
-    )
     script = (
         "import runpy, sys\n"
         "log = type('Log', (), {'warning': lambda self, *a: print(a[0] % a[1:])})()\n"
         "runpy.run_path('gunicorn.conf.py')['on_starting'](type('S', (), {'log': log})())\n"
         "print(sorted(m for m in ('sqlalchemy', 'psycopg', 'annotator.app') if m in sys.modules))\n"
     )
+    out = _run_in_a_new_process(
+        script,
+        ANNOTATOR_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        ANNOTATOR_INSTANCE_PATH=app.instance_path,
+    )
+    assert out[-1] == "[]"
+
+
+def _run_in_a_new_process(script: str, **environ: str) -> list[str]:
+    """Run ``script`` with this Python from the project's root (no Redis, a real secret key,
+    the database of ``environ`` or none); the lines it printed."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    for name in ("ANNOTATOR_REDIS_URL", "ANNOTATOR_DATABASE_URL"):
+        env.pop(name, None)
+    env.update(ANNOTATOR_SECRET_KEY="a-real-secret-key", **environ)
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     result = subprocess.run(
         [sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    return result.stdout.strip().splitlines()
 
 
 def test_workers_give_freed_memory_back_after_imports_exports_and_big_bodies():
@@ -169,15 +177,6 @@ def test_a_web_worker_loads_neither_numpy_nor_markdown_until_a_page_needs_them(t
     """NumPy (~15 MB a worker) comes with agreement, learning curves and the classifier, and
     markdown-it (~4 MB) with rendered guidelines; a worker that serves spans and articles
     needs neither (issue 24's memory target), yet both still work when first used."""
-    import subprocess
-    import sys
-
-    env = dict(os.environ)
-    env.pop("ANNOTATOR_DATABASE_URL", None)
-    env.update(
-        ANNOTATOR_SECRET_KEY="a-real-secret-key",
-        ANNOTATOR_INSTANCE_PATH=str(tmp_path),
-    )
     script = (
         "import sys, wsgi\n"
         "print(sorted(m for m in ('numpy', 'markdown_it', 'sklearn') if m in sys.modules))\n"
@@ -186,9 +185,5 @@ def test_a_web_worker_loads_neither_numpy_nor_markdown_until_a_page_needs_them(t
         "print(agreement.span_prf([(0, 4, 'A')], [(0, 4, 'A')]).f1, 'span_prf' in dir(agreement),"
         " render_guidelines('# Hi'))\n"
     )
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    result = subprocess.run(
-        [sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-2:] == ["[]", "1.0 True <h1>Hi</h1>"]
+    out = _run_in_a_new_process(script, ANNOTATOR_INSTANCE_PATH=str(tmp_path))
+    assert out[-2:] == ["[]", "1.0 True <h1>Hi</h1>"]
