@@ -1,7 +1,7 @@
 """Training time and cross-validated figures of the two baselines on the shared data.
 
     python benchmarks/train.py [--folds 5] [--seed 0] [--only babe|ptc]
-        [--tagger sgd|transformer] [--epochs 2] [--lr 8e-5] [--max-length 128]
+        [--tagger sgd|transformer] [--epochs 2] [--lr 8e-5] [--max-length 128] [--max-folds N]
 
 BABE (final_labels_SG2.csv): the sentence pipeline as a binary Biased / Non-biased classifier,
 stratified 5-fold CV, F1 of the Biased class beside majority and random baselines.
@@ -91,7 +91,9 @@ def fold_line(done: int, scores: dict) -> None:
     )
 
 
-def ptc(folds: int, seed: int, tagger: str = "sgd", **options) -> None:
+def ptc(
+    folds: int, seed: int, tagger: str = "sgd", max_folds: int | None = None, **options
+) -> None:
     docs = read_ptc(SHARED_DATA / "ptc-train")
     data = [(d.id, d.text, [(s.start, s.end, s.label) for s in d.gold]) for d in docs]
     print(f"PTC train: {len(data)} articles, {sum(len(s) for _, _, s in data)} spans")
@@ -106,6 +108,7 @@ def ptc(folds: int, seed: int, tagger: str = "sgd", **options) -> None:
                 seed=seed,
                 make_model=lambda: TransformerTagger(seed=seed, threads=2, verbose=True, **options),
                 on_fold=fold_line,
+                max_folds=max_folds,
             )
     else:
         with Timer() as t:
@@ -113,7 +116,8 @@ def ptc(folds: int, seed: int, tagger: str = "sgd", **options) -> None:
         print(f"  fit on all articles: {t}")
         with Timer() as t:
             res = cross_validate_spans(data, n_splits=folds, seed=seed, progress=bar)
-    print(f"  {folds}-fold CV grouped by article: {t}")
+    ran = f" (first {res['folds_run']} folds only)" if res["folds_run"] < folds else ""
+    print(f"  {folds}-fold CV grouped by article{ran}: {t}")
     model, base, whole = (res[k]["partial"] for k in ("model", "majority", "sentence"))
     print(f"  tuned on inner splits of the training folds: {res['tuned']}")
     header = f"  {'technique':40s} {'tagger P/R/F1 (partial)':>24s}"
@@ -152,6 +156,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--max-folds", type=int, help="transformer: run only the first folds")
     args = parser.parse_args()
     if args.only in (None, "babe"):
         babe(args.folds, args.seed)
@@ -159,7 +164,7 @@ def main() -> None:
         options = {}
         if args.tagger == "transformer":
             options = {"epochs": args.epochs, "lr": args.lr, "max_length": args.max_length}
-        ptc(args.folds, args.seed, args.tagger, **options)
+        ptc(args.folds, args.seed, args.tagger, args.max_folds, **options)
 
 
 if __name__ == "__main__":

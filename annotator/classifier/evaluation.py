@@ -144,6 +144,7 @@ def cross_validate_spans(
     make_model: Callable[[], SpanTagger] | None = None,
     progress: Progress = None,
     on_fold: Callable[[int, dict], None] | None = None,
+    max_folds: int | None = None,
 ) -> dict:
     """Cross-validate the span tagger over ``(doc_id, text, spans)`` documents, folds by document.
 
@@ -156,7 +157,9 @@ def cross_validate_spans(
     gold span count and median length are under ``gold``; ``tuned`` lists what each fold's model
     chose on its inner split of the training folds (``SpanTagger.tuned_``). ``folds`` has the
     same scores per fold (on that fold's test documents), each also passed to
-    ``on_fold(fold_number, scores)`` as soon as the fold is done.
+    ``on_fold(fold_number, scores)`` as soon as the fold is done. ``max_folds`` runs only the
+    first folds of the ``n_splits`` (a bounded run): everything is then scored on their test
+    documents only.
     """
     make_model = make_model or (lambda: SpanTagger(seed=seed))
     ids = [doc_id for doc_id, _, _ in documents]
@@ -166,7 +169,9 @@ def cross_validate_spans(
     sentence: list[tuple] = []
     tuned = []
     per_fold = []
-    splits = folds(len(documents), ids, None, n_splits, seed)
+    splits = folds(len(documents), ids, None, n_splits, seed)[:max_folds]
+    tested = {documents[i][0] for _, test in splits for i in test}
+    reference = [r for r in reference if r[0] in tested]
     for done, (train, test) in enumerate(splits, 1):
         marks = (len(predicted), len(majority), len(sentence))
         model = make_model().fit([documents[i][1] for i in train], [documents[i][2] for i in train])
@@ -205,6 +210,7 @@ def cross_validate_spans(
     gold_lengths = [s[2] - s[1] for s in reference]
     return {
         "n_splits": n_splits,
+        "folds_run": len(splits),
         "seed": seed,
         "n_documents": len(documents),
         "gold": {

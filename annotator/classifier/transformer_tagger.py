@@ -38,7 +38,7 @@ from .sentences import split_sentences
 from .span_model import OUTSIDE, bio_tags
 from .viterbi import transitions, viterbi
 
-BIASES = (-3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0)
+BIASES = (-6.0, -5.0, -4.0, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0)
 THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
 
 
