@@ -143,6 +143,8 @@ def cross_validate_spans(
     seed: int = 0,
     make_model: Callable[[], SpanTagger] | None = None,
     progress: Progress = None,
+    on_fold: Callable[[int, dict], None] | None = None,
+    max_folds: int | None = None,
 ) -> dict:
     """Cross-validate the span tagger over ``(doc_id, text, spans)`` documents, folds by document.
 
@@ -153,7 +155,11 @@ def cross_validate_spans(
     ``majority`` (every sentence of a test document as one span of the training folds' most
     common label) and ``sentence`` (every sentence as one span of each training label). The
     gold span count and median length are under ``gold``; ``tuned`` lists what each fold's model
-    chose on its inner split of the training folds (``SpanTagger.tuned_``).
+    chose on its inner split of the training folds (``SpanTagger.tuned_``). ``folds`` has the
+    same scores per fold (on that fold's test documents), each also passed to
+    ``on_fold(fold_number, scores)`` as soon as the fold is done. ``max_folds`` runs only the
+    first folds of the ``n_splits`` (a bounded run): everything is then scored on their test
+    documents only.
     """
     make_model = make_model or (lambda: SpanTagger(seed=seed))
     ids = [doc_id for doc_id, _, _ in documents]
@@ -162,8 +168,12 @@ def cross_validate_spans(
     majority: list[tuple] = []
     sentence: list[tuple] = []
     tuned = []
-    splits = folds(len(documents), ids, None, n_splits, seed)
+    per_fold = []
+    splits = folds(len(documents), ids, None, n_splits, seed)[:max_folds]
+    tested = {documents[i][0] for _, test in splits for i in test}
+    reference = [r for r in reference if r[0] in tested]
     for done, (train, test) in enumerate(splits, 1):
+        marks = (len(predicted), len(majority), len(sentence))
         model = make_model().fit([documents[i][1] for i in train], [documents[i][2] for i in train])
         tuned.append(getattr(model, "tuned_", None))
         test_docs = [documents[i] for i in test]
@@ -178,11 +188,29 @@ def cross_validate_spans(
                 for s, e in split_sentences(text):
                     majority.append((doc_id, s, e, top))
                     sentence.extend((doc_id, s, e, label) for label in sorted(counts))
+        test_ids = {doc_id for doc_id, _, _ in test_docs}
+        fold_reference = [r for r in reference if r[0] in test_ids]
+        fold_lengths = [r[2] - r[1] for r in fold_reference]
+        scores = {
+            "gold": {
+                "n_spans": len(fold_lengths),
+                "median_length": float(np.median(fold_lengths)) if fold_lengths else 0.0,
+            },
+            "tuned": tuned[-1],
+        }
+        for name, found, mark in zip(
+            ("model", "majority", "sentence"), (predicted, majority, sentence), marks, strict=True
+        ):
+            scores[name] = _span_scores(fold_reference, found[mark:])
+        per_fold.append(scores)
+        if on_fold:
+            on_fold(done, scores)
         if progress:
             progress(done, len(splits))
     gold_lengths = [s[2] - s[1] for s in reference]
     return {
         "n_splits": n_splits,
+        "folds_run": len(splits),
         "seed": seed,
         "n_documents": len(documents),
         "gold": {
@@ -190,6 +218,7 @@ def cross_validate_spans(
             "median_length": float(np.median(gold_lengths)) if gold_lengths else 0.0,
         },
         "tuned": tuned,
+        "folds": per_fold,
         "model": _span_scores(reference, predicted),
         "majority": _span_scores(reference, majority),
         "sentence": _span_scores(reference, sentence),

@@ -77,3 +77,23 @@ def test_span_cv_with_majority_baseline():
     assert res["model"]["partial"]["f1"] > res["majority"]["partial"]["f1"]
     assert set(res["model"]["exact"]["per_label"]) == {"Loaded"}
     assert res["majority"]["partial"]["precision"] < 0.2
+
+
+def test_span_cv_reports_each_fold_and_can_stop_early():
+    docs = []
+    for i in range(10):
+        word = BIASED[i % 5]
+        text = f"The mayor gave a {word} speech on day {i}. Crowds listened. It rained."
+        start = text.index(word)
+        docs.append((f"d{i}", text, [(start, start + len(word), "Loaded")]))
+    reported = []
+    make = lambda: SpanTagger(seed=0, outside_fraction=1.0, tune=False)  # noqa: E731
+    res = cross_validate_spans(
+        docs, n_splits=5, seed=0, make_model=make, on_fold=lambda d, s: reported.append((d, s))
+    )
+    assert [d for d, _ in reported] == [1, 2, 3, 4, 5] and res["folds_run"] == 5
+    assert sum(s["gold"]["n_spans"] for _, s in reported) == res["gold"]["n_spans"] == 10
+    assert res["folds"] == [s for _, s in reported]
+    one = cross_validate_spans(docs, n_splits=5, seed=0, make_model=make, max_folds=1)
+    assert one["folds_run"] == 1 and one["gold"]["n_spans"] == 2
+    assert one["model"] == one["folds"][0]["model"] == reported[0][1]["model"]
