@@ -127,6 +127,29 @@ BIASES = (-3.0, -2.0, -1.0, 0.0, 1.0)
 THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 
+def choose_bias_and_threshold(spans, decode, biases, thresholds) -> dict:
+    """The ``outside_bias`` and ``threshold`` of best labelled partial F1: ``spans`` the
+    held-out texts' gold ``(start, end, label)`` per text, ``decode(bias)`` their predicted
+    ``(start, end, label, score)`` per text (spans scoring below the threshold are dropped)."""
+    from annotator.agreement import span_prf
+
+    reference = [(d, *s) for d, doc in enumerate(spans) for s in doc]
+    best = None
+    for bias in biases:
+        decoded = decode(bias)
+        for threshold in thresholds:
+            cand = [
+                (d, s, e, lab)
+                for d, doc in enumerate(decoded)
+                for s, e, lab, sc in doc
+                if sc >= threshold
+            ]
+            f1 = span_prf(reference, cand, match="partial").f1
+            if best is None or f1 > best["f1"]:
+                best = {"outside_bias": bias, "threshold": threshold, "f1": float(f1)}
+    return best
+
+
 class SpanTagger(BaseEstimator):
     """BIO tagger: ``fit(texts, spans_per_text)``, ``predict(texts)`` -> spans with scores.
 
@@ -215,24 +238,10 @@ class SpanTagger(BaseEstimator):
 
     def _choose(self, texts, spans) -> dict:
         """The (outside_bias, threshold) of best labelled partial F1 on held-out texts."""
-        from annotator.agreement import span_prf
-
-        reference = [(d, *s) for d, doc in enumerate(spans) for s in doc]
         sentences, proba = self._proba(texts)
-        best = None
-        for bias in BIASES:
-            decoded = self._decode(sentences, proba, bias)
-            for threshold in THRESHOLDS:
-                cand = [
-                    (d, s, e, lab)
-                    for d, doc in enumerate(decoded)
-                    for s, e, lab, sc in doc
-                    if sc >= threshold
-                ]
-                f1 = span_prf(reference, cand, match="partial").f1
-                if best is None or f1 > best["f1"]:
-                    best = {"outside_bias": bias, "threshold": threshold, "f1": float(f1)}
-        return best
+        return choose_bias_and_threshold(
+            spans, lambda bias: self._decode(sentences, proba, bias), BIASES, THRESHOLDS
+        )
 
     def _proba(self, texts):
         sentences = [tokenize(text) for text in texts]

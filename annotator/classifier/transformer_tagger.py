@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from .sentences import split_sentences
-from .span_model import OUTSIDE, bio_tags
+from .span_model import OUTSIDE, bio_tags, choose_bias_and_threshold
 from .viterbi import transitions, viterbi
 
 BIASES = (-6.0, -5.0, -4.0, -3.0, -2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0)
@@ -355,23 +355,10 @@ class TransformerTagger:
 
     def _choose(self, texts, spans) -> dict:
         """The (outside_bias, threshold) of best labelled partial F1 on held-out texts."""
-        from annotator.agreement import span_prf
-
-        reference = [(d, *s) for d, doc in enumerate(spans) for s in doc]
         proba = self._proba(texts)
-        best = None
-        for bias in BIASES:
-            decoded = self._to_chars(proba, bias)
-            for threshold in THRESHOLDS:
-                cand = [
-                    (d, s, e, lab)
-                    for d, doc in enumerate(decoded)
-                    for s, e, lab, sc in doc
-                    if sc >= threshold
-                ]
-                f1 = span_prf(reference, cand, match="partial").f1
-                if best is None or f1 > best["f1"]:
-                    best = {"outside_bias": bias, "threshold": threshold, "f1": float(f1)}
+        best = choose_bias_and_threshold(
+            spans, lambda bias: self._to_chars(proba, bias), BIASES, THRESHOLDS
+        )
         self._log(f"tuned on {len(texts)} held-out texts: {best}")
         return best
 

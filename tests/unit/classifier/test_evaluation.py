@@ -58,13 +58,19 @@ def test_multilabel_sentence_cv():
     assert np.sum(res["confusion"]["Bias"]) == len(texts)
 
 
-def test_span_cv_with_majority_baseline():
+def _loaded_docs() -> list:
+    """Ten short articles, each with one "Loaded" span on its biased word."""
     docs = []
     for i in range(10):
         word = BIASED[i % 5]
         text = f"The mayor gave a {word} speech on day {i}. Crowds listened. It rained."
         start = text.index(word)
         docs.append((f"d{i}", text, [(start, start + len(word), "Loaded")]))
+    return docs
+
+
+def test_span_cv_with_majority_baseline():
+    docs = _loaded_docs()
     calls = []
     res = cross_validate_spans(
         docs,
@@ -80,12 +86,7 @@ def test_span_cv_with_majority_baseline():
 
 
 def test_span_cv_reports_each_fold_and_can_stop_early():
-    docs = []
-    for i in range(10):
-        word = BIASED[i % 5]
-        text = f"The mayor gave a {word} speech on day {i}. Crowds listened. It rained."
-        start = text.index(word)
-        docs.append((f"d{i}", text, [(start, start + len(word), "Loaded")]))
+    docs = _loaded_docs()
     reported = []
     make = lambda: SpanTagger(seed=0, outside_fraction=1.0, tune=False)  # noqa: E731
     res = cross_validate_spans(
