@@ -13,8 +13,8 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.extensions import db
@@ -53,7 +53,15 @@ class Span(db.Model):
     __table_args__ = (
         CheckConstraint('0 <= start AND start < "end"', name="offsets_valid"),
         Index("ix_span_document_user", "document_id", "user_id"),
-        UniqueConstraint("user_id", "client_key", name="uq_span_user_client_key"),
+        # The idempotency key of creates, unique where given (imported spans have none).
+        Index(
+            "uq_span_user_client_key",
+            "user_id",
+            "client_key",
+            unique=True,
+            sqlite_where=sql_text("client_key IS NOT NULL"),
+            postgresql_where=sql_text("client_key IS NOT NULL"),
+        ),
     )
 
     label = relationship("Label")

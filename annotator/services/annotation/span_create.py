@@ -89,7 +89,9 @@ def _insert_span(dialect_insert):
     return (
         dialect_insert(table)
         .values({name: bindparam(f"p_{name}", type_=table.c[name].type) for name in INSERT_COLUMNS})
-        .on_conflict_do_nothing(index_elements=["user_id", "client_key"])
+        .on_conflict_do_nothing(
+            index_elements=["user_id", "client_key"], index_where=table.c.client_key.isnot(None)
+        )
         .returning(table.c.id)
     )
 
