@@ -189,14 +189,10 @@ def import_annotations_command(project, files, fmt, annotator, as_gold, offsets)
     """Import articles WITH annotations from another tool into PROJECT (all or nothing)."""
     from annotator.extensions import db
     from annotator.services.projects.projects import get_project
-    from annotator.services.transfer.annotation_import import (
-        import_annotations,
-        iter_annotation_files,
-    )
+    from annotator.services.transfer.annotation_import import import_annotation_files
 
     target = get_project(project)
     began = time.perf_counter()
-    documents = iter_annotation_files(fmt, files, annotator=annotator, offsets=offsets)
     shown = [0.0]
 
     def progress(done, _total):  # the files are streamed: spans so far, a few times a second
@@ -207,7 +203,15 @@ def import_annotations_command(project, files, fmt, annotator, as_gold, offsets)
 
     click.echo(f"Reading {len(files)} {fmt} file(s)...", err=True)
     try:
-        report = import_annotations(target, documents, as_gold=as_gold, progress=progress)
+        report = import_annotation_files(
+            target,
+            fmt,
+            files,
+            annotator=annotator,
+            offsets=offsets,
+            as_gold=as_gold,
+            progress=progress,
+        )
     finally:
         if shown[0]:
             click.echo("", err=True)

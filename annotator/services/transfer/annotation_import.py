@@ -27,17 +27,18 @@ Nothing is dropped without being counted in the report:
   A gold span equal to one the article already has (label and offsets) is counted, not doubled.
 - Discontinuous spans keep their fragments (start/end are the hull).
 
-The records come as a stream (``import_files``) and are written a batch at a time
-(``import_writer``: straight to the driver, with the audit rows and the write stamp the
-row-by-row inserts gave), so memory stays bounded however large the input.
+The records come as a stream (``import_files``), are merged, normalised and checked a batch at
+a time (``import_prepare``; for files, in a reader process of their own: ``import_reader``) and
+written a batch at a time (``import_writer``: straight to the driver, with the audit rows and
+the write stamp the row-by-row inserts gave), so memory stays bounded however large the input.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import tempfile
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -46,12 +47,10 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.formats._common import safe_filename
-from annotator.formats.normalize import normalise_document
 from annotator.models import Document, Label, Project, User
 from annotator.records import DocumentRecord
 from annotator.services.errors import ServiceError
 from annotator.services.projects.projects import add_member
-from annotator.services.transfer.article_files import text_sha256
 from annotator.services.transfer.import_files import (  # noqa: F401 (the import's API)
     FORMATS,
     OFFSETS,
@@ -59,12 +58,13 @@ from annotator.services.transfer.import_files import (  # noqa: F401 (the import
     iter_annotation_files,
     read_annotation_files,
 )
+from annotator.services.transfer.import_prepare import Batch, Prepared, prepare_batches
+from annotator.services.transfer.import_reader import batches_from_a_process
 from annotator.services.transfer.import_writer import (
-    GOLD,
-    _local_ids,
     _reserve_ids,
     _Writer,
     insert_rows,
+    skip_foreign_key_checks,
 )
 
 PALETTE = (
@@ -215,118 +215,80 @@ def import_annotations(
     as they come (so a stream of records is imported in bounded memory); the caller commits,
     and rolls back on a ServiceError, which may come from any batch. ``progress(spans, None)``
     is called after each batch."""
+    batches = prepare_batches(
+        documents,
+        as_gold=as_gold,
+        version=project.guidelines_version,
+        n=BATCH,
+        spans=BATCH_SPANS,
+        dumps=_json_dumps(),
+    )
+    return _write_batches(project, batches, progress)
+
+
+def import_annotation_files(
+    project: Project,
+    fmt: str,
+    paths,
+    *,
+    annotator: str | None = None,
+    offsets: str = "codepoints",
+    as_gold: bool = False,
+    progress: Progress | None = None,
+    reader_process: bool = True,
+) -> AnnotationImportReport:
+    """``import_annotations`` of files (``iter_annotation_files``), as the CLI imports them:
+    with ``reader_process`` the files are read and their batches prepared in a process of
+    their own (``import_reader``) while this one writes the batch before, on both cores; the
+    result is the same as reading them here (which happens when the database stores JSON
+    other than ``json.dumps`` gives, since the reader encodes the attributes)."""
+    documents = iter_annotation_files(fmt, paths, annotator=annotator, offsets=offsets)
+    if not reader_process or _json_dumps() is not json.dumps:
+        return import_annotations(project, documents, as_gold=as_gold, progress=progress)
+    documents.close()  # the options are checked; the reader process reads the files
+    skip_foreign_key_checks()
+    batches = batches_from_a_process(
+        fmt,
+        [os.fspath(p) for p in paths],
+        annotator=annotator,
+        offsets=offsets,
+        as_gold=as_gold,
+        version=project.guidelines_version,
+        n=BATCH,
+        spans=BATCH_SPANS,
+    )
+    return _write_batches(project, batches, progress)
+
+
+def _json_dumps():
+    """What SQLAlchemy stores JSON columns with: the engine's serializer, else json.dumps."""
+    dialect = db.session.get_bind().dialect
+    return getattr(dialect, "_json_serializer", None) or json.dumps
+
+
+def _write_batches(
+    project: Project, batches: Iterable[Batch], progress: Progress | None
+) -> AnnotationImportReport:
     report = AnnotationImportReport()
     writer = _Writer(project, {q.name: q for q in project.questions}, report)
     created: set[str] = set()
     done = 0
-    for chunk in _chunks(documents, BATCH, BATCH_SPANS):
-        prepared: list[DocumentRecord] = []
-        for record in _merge(chunk).values():
-            result = normalise_document(record)
-            report.texts_normalised += result.changed
-            report.snapped += result.snapped
-            record = _gold_answers_apart(result.document)
-            if as_gold:
-                record = _all_gold(record)
-            _check(record)
-            prepared.append(record)
-        docs, fresh = _documents(project, prepared, report, created)
-        writer.users.update(_users(project, prepared, report, writer.users))
-        writer.set_labels(_labels(project, prepared, report))
-        writer.write(prepared, docs, fresh)
-        done += sum(len(r.spans) + len(r.gold) for r in prepared)
+    for batch in batches:
+        report.texts_normalised += batch.texts_normalised
+        report.snapped += batch.snapped
+        docs, fresh = _documents(project, batch.docs, report, created)
+        writer.users.update(_users(project, batch.names, report, writer.users))
+        writer.set_labels(_labels(project, batch, report))
+        writer.write(batch, docs, fresh)
+        done += batch.spans
         if progress is not None:
             progress(done, None)
     db.session.flush()
     return report
 
 
-def _chunks(documents: Iterable[DocumentRecord], n: int, spans: int) -> Iterator[list]:
-    """Lists of at most ``n`` documents holding about ``spans`` spans (a document's spans are
-    never split)."""
-    chunk: list[DocumentRecord] = []
-    held = 0
-    for doc in documents:
-        chunk.append(doc)
-        held += len(doc.spans) + len(doc.gold)
-        if len(chunk) == n or held >= spans:
-            yield chunk
-            chunk, held = [], 0
-    if chunk:
-        yield chunk
-
-
-def _merge(documents: Iterable[DocumentRecord]) -> dict[str, DocumentRecord]:
-    merged: dict[str, DocumentRecord] = {}
-    for doc in documents:
-        if doc.id in merged:
-            prev = merged[doc.id]
-            if prev.text != doc.text:
-                raise ServiceError(f"Article {doc.id!r} appears twice with different texts.")
-            doc = DocumentRecord(
-                **{
-                    **_fields(prev),
-                    "spans": prev.spans + doc.spans,
-                    "answers": prev.answers + doc.answers,
-                    "gold": prev.gold + doc.gold,
-                    "gold_answers": prev.gold_answers + doc.gold_answers,
-                }
-            )
-        merged[doc.id] = doc
-    return merged
-
-
-def _fields(doc: DocumentRecord) -> dict:
-    return {name: getattr(doc, name) for name in DocumentRecord.__slots__}
-
-
-def _gold_answers_apart(record: DocumentRecord) -> DocumentRecord:
-    """Answers whose annotator is ``"gold"`` (how our exports write curated answers) are
-    the article's gold answers, not an annotator's: no user, member or assignee "gold"."""
-    if not any(a.annotator == GOLD for a in record.answers):
-        return record
-    return DocumentRecord(
-        **{
-            **_fields(record),
-            "answers": tuple(a for a in record.answers if a.annotator != GOLD),
-            "gold_answers": record.gold_answers
-            + tuple(a for a in record.answers if a.annotator == GOLD),
-        }
-    )
-
-
-def _all_gold(record: DocumentRecord) -> DocumentRecord:
-    """``--as-gold``: the annotators' spans and answers become gold (provenance: who)."""
-    return DocumentRecord(
-        **{
-            **_fields(record),
-            "spans": (),
-            "answers": (),
-            "gold": record.gold + record.spans,
-            "gold_answers": record.gold_answers + record.answers,
-        }
-    )
-
-
-def _check(doc: DocumentRecord) -> None:
-    if not doc.id or len(doc.id) > 200:
-        raise ServiceError("Every imported article needs an id of at most 200 characters.")
-    n = len(doc.text)
-    for span in (*doc.spans, *doc.gold) if doc.gold else doc.spans:
-        if not 0 <= span.start < span.end <= n:
-            raise ServiceError(
-                f"Article {doc.id!r}: span {span.start}-{span.end} is outside the text."
-            )
-        for a, b in span.fragments:
-            if not span.start <= a < b <= span.end:
-                raise ServiceError(
-                    f"Article {doc.id!r}: fragment {a}-{b} is outside its span "
-                    f"{span.start}-{span.end}."
-                )
-
-
 def _documents(
-    project: Project, records: list[DocumentRecord], report, created: set[str]
+    project: Project, prepared: list[Prepared], report, created: set[str]
 ) -> tuple[dict[str, int], set[int]]:
     """The batch's articles by id: matched (same id, same text) or created; and the ids of
     those created here (nothing refers to them yet)."""
@@ -335,15 +297,15 @@ def _documents(
         for external, doc_id, digest in db.session.execute(
             select(Document.external_id, Document.id, Document.sha256).where(
                 Document.project_id == project.id,
-                Document.external_id.in_([r.id for r in records]),
+                Document.external_id.in_([p.record.id for p in prepared]),
             )
         ).all()
     }
     ids: dict[str, int] = {}
     fresh: set[int] = set()
     new_rows = []
-    for record in records:
-        digest = text_sha256(record.text)
+    for p in prepared:
+        record, digest = p.record, p.digest
         if record.id in existing:
             doc_id, have = existing[record.id]
             if have != digest:
@@ -387,11 +349,7 @@ def _date(value: str):
         return None
 
 
-def _users(project: Project, records: list[DocumentRecord], report, known) -> dict[str, int]:
-    names = sorted(
-        {s.annotator for d in records for s in d.spans}
-        | {a.annotator for d in records for a in d.answers}
-    )
+def _users(project: Project, names: list[str], report, known) -> dict[str, int]:
     names = [n for n in names if n not in known]  # members since an earlier batch
     found = dict(
         db.session.execute(select(User.username, User.id).where(User.username.in_(names))).all()
@@ -409,31 +367,11 @@ def _users(project: Project, records: list[DocumentRecord], report, known) -> di
     return found
 
 
-def _labels(project: Project, records: list[DocumentRecord], report) -> dict[str, Label]:
-    """The project's labels by name, creating missing ones with the attributes (relations as
-    links) their spans carry."""
+def _labels(project: Project, batch: Batch, report) -> dict[str, Label]:
+    """The project's labels by name, creating those the batch uses and the project lacks, with
+    the attributes (relations as links) their spans carry."""
     by_name = {label.name: label for label in project.labels}
-    seen: dict[str, dict[str, str]] = defaultdict(dict)
-    used: set[str] = set()
-    for doc in records:
-        for group in (doc.spans, doc.gold):
-            labels = {span.label for span in group}
-            used |= labels
-            if labels <= by_name.keys():
-                continue
-            ids = _local_ids(group)
-            for span in group:
-                if span.label in by_name:
-                    continue
-                for key, value in span.attributes.items():
-                    if _names_spans(value, span.annotator, ids):
-                        seen[span.label][key] = "link"  # names a span: a relation
-                    else:
-                        seen[span.label].setdefault(
-                            key, "boolean" if isinstance(value, bool) else "text"
-                        )
-                for role, _ in span.arguments:  # an event's argument: a link per role
-                    seen[span.label][role.rstrip("0123456789") or role] = "link"
+    used, seen = batch.used, batch.seen
     for name in sorted(used - by_name.keys()):
         if not name or len(name) > 80:
             raise ServiceError(f"Label name {name!r} is not valid.")
@@ -443,7 +381,7 @@ def _labels(project: Project, records: list[DocumentRecord], report) -> dict[str
             order=len(project.labels),
             color=PALETTE[len(project.labels) % len(PALETTE)],
             attributes=[
-                {"name": k, "type": t, "options": []} for k, t in sorted(seen[name].items())
+                {"name": k, "type": t, "options": []} for k, t in sorted(seen.get(name, {}).items())
             ],
         )
         project.labels.append(label)
@@ -451,17 +389,6 @@ def _labels(project: Project, records: list[DocumentRecord], report) -> dict[str
         report.labels_created.append(name)
     db.session.flush()
     return by_name
-
-
-def _names_spans(value, annotator: str, ids) -> bool:
-    """A relation attribute: a local span id, or a list of them."""
-    if isinstance(value, str):
-        return (annotator, value) in ids
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(isinstance(v, str) and (annotator, v) in ids for v in value)
-    )
 
 
 def report_json(report: AnnotationImportReport) -> str:

@@ -7,7 +7,8 @@ import re
 from collections import Counter, defaultdict
 from itertools import chain
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import event, func, insert, select, text, update
+from sqlalchemy.pool import Pool
 
 from annotator.extensions import db
 from annotator.models import (
@@ -25,12 +26,13 @@ from annotator.models import (
 from annotator.models.base import utcnow
 from annotator.records import AnswerRecord, DocumentRecord, SpanRecord
 from annotator.services.errors import ServiceError
-
-GOLD = "gold"
-
-
-def _local_ids(spans) -> dict[tuple[str, str], SpanRecord]:
-    return {(s.annotator, s.id): s for s in spans if s.id}
+from annotator.services.transfer.import_prepare import (
+    GOLD,
+    AttributeJSON,
+    Batch,
+    Prepared,
+    local_ids,
+)
 
 
 class _Writer:
@@ -61,31 +63,31 @@ class _Writer:
         }
 
     def write(
-        self,
-        batch: list[DocumentRecord],
-        docs: dict[str, int],
-        fresh: frozenset | set = frozenset(),
+        self, batch: Batch, docs: dict[str, int], fresh: frozenset | set = frozenset()
     ) -> None:
         """Write ``batch``; ``docs``: its articles' ids, ``fresh``: those just created."""
         gold_rows, gold_links = [], []
         assignments = []
-        have_gold = self._existing_gold([docs[r.id] for r in batch if r.gold])
-        for record in batch:
+        users = self.users
+        have_gold = self._existing_gold([docs[p.record.id] for p in batch.docs if p.record.gold])
+        for p in batch.docs:
+            record = p.record
             doc_id = docs[record.id]
-            people = sorted(
-                {s.annotator for s in record.spans} | {a.annotator for a in record.answers}
-            )
-            assignments.extend((doc_id, self.users[p]) for p in people)
+            assignments.extend((doc_id, users[who]) for who in p.people)
+            if not record.gold:
+                continue
             gold = self._dedupe_gold(record, doc_id, have_gold)
             links = self._links(gold)
             for s in gold:
                 gold_rows.append(self._gold_row(record, doc_id, s, links))
                 gold_links.append((s.annotator, s.id))
         self._assign(assignments, fresh)
-        self._insert_spans(batch, docs)
+        self._insert_spans(batch.docs, docs)
+        self.report.discontinuous += batch.discontinuous
         self._insert_gold(gold_rows, gold_links)
-        for record in batch:
-            self._answers(record, docs[record.id])
+        for p in batch.docs:
+            if p.record.answers or p.record.gold_answers:
+                self._answers(p.record, docs[p.record.id])
         for counts, into in (
             (self.unmapped, self.report.unmapped_relations),
             (self.conflicting, self.report.relations_conflicting),
@@ -109,7 +111,7 @@ class _Writer:
             if not (s.attributes or s.arguments):
                 continue
             if ids is None:
-                ids = _local_ids(spans)
+                ids = local_ids(spans)
             who = s.annotator
             for name, value in s.attributes.items():
                 if isinstance(value, str):
@@ -262,13 +264,15 @@ class _Writer:
         if rows:
             insert_rows(Assignment.__table__, rows, project_id)
 
-    def _insert_spans(self, batch: list[DocumentRecord], docs: dict[str, int]) -> None:
+    def _insert_spans(self, batch: list[Prepared], docs: dict[str, int]) -> None:
         """The batch's annotator spans and their audit rows (``span_event`` ``create``, as
         every span create writes one): the spans as plain tuples in multi-row inserts on the
         session's own connection (the import's one transaction; no ORM objects, no per-row
         dicts), their audit rows in one ``INSERT ... SELECT`` of them; the write stamp bumped
-        once by their number (``write_stamp.counted_inserts``), as the row trigger would."""
-        n = sum(len(r.spans) for r in batch)
+        once by their number (``write_stamp.counted_inserts``), as the row trigger would.
+        An article's spans come as row values (``Prepared.flat``) or, with relations, as
+        records whose links are mapped here."""
+        n = sum(len(p.flat) if p.flat is not None else len(p.record.spans) for p in batch)
         if not n:
             return
         connection = db.session.connection()
@@ -276,16 +280,27 @@ class _Writer:
             self._bulk = _SpanBulk(connection.dialect)
         bulk = self._bulk
         ids = _reserve_ids(Span.__table__, n)
-        dumps, empty, encode = bulk.dumps, bulk.empty, bulk.attributes
+        dumps, encode = bulk.dumps, bulk.attributes
         users, label_ids, version = self.users, self.label_ids, self.version
-        rows: list[tuple] = []
+        rows: list[tuple] = []  # every value of a row
         row = rows.append
+        plain: dict[int, list] = {}  # guidelines version -> plain rows' values, PLAIN_WIDTH a row
         k = discontinuous = 0
-        for record in batch:
-            spans = record.spans
-            if not spans:
+        for p in batch:
+            doc_id = docs[p.record.id]
+            if p.plain is not None:
+                values = plain.setdefault(p.plain, []).extend
+                for who, label, start, end, text, attrs in p.flat:
+                    values((ids[k], doc_id, users[who], label_ids[label], start, end, text, attrs))
+                    k += 1
                 continue
-            doc_id, text = docs[record.id], record.text
+            if p.flat is not None:
+                for who, label, start, end, text, attrs, note, frags, gv in p.flat:
+                    row((ids[k], doc_id, users[who], label_ids[label], start, end, text, attrs,
+                         note, frags, gv))  # fmt: skip
+                    k += 1
+                continue
+            spans, text = p.record.spans, p.record.text
             links = self._links(spans)
             new_ids = None
             if links:  # relations: the targets' new ids (every target is in this article)
@@ -300,24 +315,36 @@ class _Writer:
                     discontinuous += 1
                 start, end = s.start, s.end
                 row((ids[k], doc_id, users[s.annotator], label_ids[s.label], start, end,
-                     text[start:end], encode(attrs) if attrs else empty, s.note or "", frags,
+                     text[start:end], encode(attrs), s.note or "", frags,
                      s.guidelines_version or version))  # fmt: skip
                 k += 1
-        # One creation time for the import's spans and two statement texts in all (the
-        # driver's statement cache keeps them; a text per batch would pile up there).
+        # One creation time for the import's spans and two statement texts per kind of row
+        # (the driver's statement cache keeps them; a text per batch would pile up there).
+        # Rows go in by kind, not in id order: the ids were given out above.
         self._now = self._now or utcnow()
-        many = bulk.span_sql(self._now, ROWS_PER_INSERT)
-        full = n - n % ROWS_PER_INSERT
         with write_stamp.counted_inserts(connection, "span", self.project.id) as counted:
-            for i in range(0, full, ROWS_PER_INSERT):  # multi-row VALUES: less work per row
-                part = rows[i : i + ROWS_PER_INSERT]
-                connection.exec_driver_sql(many, tuple(chain.from_iterable(part)))
-            if full < n:
-                connection.exec_driver_sql(bulk.span_sql(self._now, 1), rows[full:])
+            for gv, values in plain.items():
+                self._execute(connection, values, PLAIN_WIDTH, gv)
+            self._execute(connection, list(chain.from_iterable(rows)), VARYING, None)
             connection.exec_driver_sql(bulk.event_sql, bulk.event_params(ids))
             counted[0] += n
         self.report.spans += n
         self.report.discontinuous += discontinuous
+
+    def _execute(self, connection, values: list, width: int, plain_version: int | None) -> None:
+        """Rows given as their values in one list, ``width`` a row: in multi-row INSERTs of
+        ``ROWS_PER_INSERT`` rows (less work per row), the rest in one executemany of the
+        one-row INSERT."""
+        if not values:
+            return
+        bulk, size = self._bulk, ROWS_PER_INSERT * width
+        many = bulk.span_sql(self._now, ROWS_PER_INSERT, plain_version)
+        full = len(values) - len(values) % size
+        for i in range(0, full, size):
+            connection.exec_driver_sql(many, tuple(values[i : i + size]))
+        if full < len(values):
+            rest = [tuple(values[i : i + width]) for i in range(full, len(values), width)]
+            connection.exec_driver_sql(bulk.span_sql(self._now, 1, plain_version), rest)
 
     def _insert_gold(self, rows, keys) -> None:
         if not rows:
@@ -474,6 +501,7 @@ SPAN_COLUMNS = ("id", "document_id", "user_id", "label_id", "start", "end", "tex
                 "note", "fragments", "guidelines_version", "source", "version", "created_at",
                 "updated_at")  # fmt: skip
 VARYING = 11  # the first columns vary by span; source, version and the times are the batch's
+PLAIN_WIDTH = 8  # a plain row's varying columns: its note, fragments and version are constants
 ROWS_PER_INSERT = 500  # rows per multi-row INSERT: 5,500 parameters, well below the limits
 _TIME = re.compile(r"[0-9][0-9 :.+T-]*")
 
@@ -489,16 +517,17 @@ class _SpanBulk:
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         serializer = getattr(dialect, "_json_serializer", None)
         self.dumps = serializer or json.dumps
-        self.empty = self.dumps({})
-        self._seen: dict[tuple, str] = {}
+        self.attributes = AttributeJSON(self.dumps)
         at = Span.__table__.c.created_at.type
         self._when = at.dialect_impl(dialect).bind_processor(dialect)
         quote = dialect.identifier_preparer.quote
         self._columns = ", ".join(quote(n) for n in SPAN_COLUMNS)
-        self._holders = ", ".join(
+        holders = [
             f"{mark}::json" if self.pg and n in ("attributes", "fragments") else mark
             for n in SPAN_COLUMNS[:VARYING]
-        )
+        ]
+        self._holders = ", ".join(holders)
+        self._plain_holders = ", ".join(holders[:PLAIN_WIDTH])
         # The audit row of a create (as ``services/annotation`` writes it): no "before"
         # (JSON null, as SQLAlchemy stores None), "after" the span's start, end, text and
         # attributes, built by the database from the rows just inserted. The same JSON as
@@ -517,22 +546,9 @@ class _SpanBulk:
             f"created_at FROM span WHERE {which} ORDER BY id"
         )
 
-    def attributes(self, attrs: dict) -> str:
-        """``dumps(attrs)``, remembered for attribute sets of text values (many spans share
-        one, e.g. ``{"intensity": "high"}``; only text, as ``True == 1`` would collide)."""
-        if not all(type(v) is str for v in attrs.values()):
-            return self.dumps(attrs)
-        key = tuple(attrs.items())
-        out = self._seen.get(key)
-        if out is not None:
-            return out
-        out = self._seen[key] = self.dumps(attrs)
-        if len(self._seen) > 10_000:
-            self._seen.clear()
-        return out
-
-    def span_sql(self, moment, rows: int) -> str:
-        """The insert of ``rows`` spans of a batch created at ``moment``."""
+    def span_sql(self, moment, rows: int, plain_version: int | None = None) -> str:
+        """The insert of ``rows`` spans of a batch created at ``moment``; with
+        ``plain_version``, of plain rows: no note, no fragments, that guidelines version."""
         if self.pg:
             at = f"'{moment.isoformat()}'::timestamptz"
             check = moment.isoformat()
@@ -541,7 +557,10 @@ class _SpanBulk:
             at = f"'{check}'"
         if not _TIME.fullmatch(check):
             raise ValueError(f"unexpected time literal {check!r}")
-        one = f"({self._holders}, 'import', 1, {at}, {at})"
+        holders = self._holders
+        if plain_version is not None:
+            holders = f"{self._plain_holders}, '', NULL, {int(plain_version)}"
+        one = f"({holders}, 'import', 1, {at}, {at})"
         return f"INSERT INTO span ({self._columns}) VALUES {', '.join([one] * rows)}"
 
     def event_params(self, ids) -> tuple:
@@ -552,11 +571,11 @@ class _SpanBulk:
 
 
 def insert_rows(table, rows: list[dict], project_id: int) -> None:
-    """``INSERT`` ``rows`` (dicts with the same keys, all of one project) in one executemany
-    on the session's connection: the columns' Python-side defaults filled in and every value
-    put through its column type's bind processor (stored exactly as SQLAlchemy stores it),
-    without SQLAlchemy's per-row statement work; the write stamp bumped once by the number
-    of rows (``write_stamp.counted_inserts``)."""
+    """``INSERT`` ``rows`` (dicts with the same keys, all of one project) in multi-row INSERTs
+    and one executemany for the rest, on the session's connection: the columns' Python-side
+    defaults filled in and every value put through its column type's bind processor (stored
+    exactly as SQLAlchemy stores it), without SQLAlchemy's per-row statement work; the write
+    stamp bumped once by the number of rows (``write_stamp.counted_inserts``)."""
     if not rows:
         return
     connection = db.session.connection()
@@ -581,10 +600,56 @@ def insert_rows(table, rows: list[dict], project_id: int) -> None:
         values.append((*row, *tail))
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     quoted = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
-    sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({', '.join([mark] * len(columns))})"
+    one = f"({', '.join([mark] * len(columns))})"
+    sql = f"INSERT INTO {table.name} ({quoted}) VALUES "
+    per = max(1, min(ROWS_PER_INSERT, 5_000 // len(columns)))  # rows per multi-row INSERT
+    full = len(values) - len(values) % per
     with write_stamp.counted_inserts(connection, table.name, project_id) as counted:
-        connection.exec_driver_sql(sql, values)
+        if full:
+            many = sql + ", ".join([one] * per)
+            for i in range(0, full, per):
+                connection.exec_driver_sql(many, tuple(chain.from_iterable(values[i : i + per])))
+        if full < len(values):
+            connection.exec_driver_sql(sql + one, values[full:])
         counted[0] += len(values)
+
+
+FOREIGN_KEYS_OFF = "annotator_foreign_keys_off"  # a pool connection record's info key
+
+
+def skip_foreign_key_checks() -> bool:
+    """SQLite: stop checking foreign keys for the rest of the session's transaction, which
+    must not have written yet (the pragma is a no-op inside a transaction: then nothing
+    changes and this says False). For a bulk import only: its rows name just the articles,
+    users and labels that the same transaction looked up or created while it holds the
+    database's write lock, so no row can name a missing one, and the checks (a lookup per key
+    per row: spans, audit rows, assignments) are a tenth of the import's time. Checks are on
+    again when the transaction ends (commit or rollback) and, failing that, when the
+    connection goes back to the pool (``_foreign_keys_back_on``)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return False
+    fairy = connection.connection
+    raw = fairy.dbapi_connection
+    if raw.in_transaction:
+        return False
+    raw.execute("PRAGMA foreign_keys=OFF")
+    fairy.info[FOREIGN_KEYS_OFF] = True
+    session = db.session()
+
+    def back_on(_session) -> None:
+        if fairy.info.pop(FOREIGN_KEYS_OFF, False):
+            raw.execute("PRAGMA foreign_keys=ON")
+
+    event.listen(session, "after_commit", back_on, once=True)
+    event.listen(session, "after_rollback", back_on, once=True)
+    return True
+
+
+@event.listens_for(Pool, "checkin")
+def _foreign_keys_back_on(dbapi_connection, connection_record) -> None:
+    if connection_record is not None and connection_record.info.pop(FOREIGN_KEYS_OFF, False):
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def _reserve_ids(table, n: int) -> list[int]:
