@@ -59,7 +59,7 @@ from annotator.services.transfer.import_files import (  # noqa: F401 (the import
     read_annotation_files,
 )
 from annotator.services.transfer.import_prepare import Batch, Prepared, prepare_batches
-from annotator.services.transfer.import_reader import batches_from_a_process
+from annotator.services.transfer.import_reader import batches_from_a_process, no_cycle_collection
 from annotator.services.transfer.import_writer import (
     _reserve_ids,
     _Writer,
@@ -257,7 +257,8 @@ def import_annotation_files(
         n=BATCH,
         spans=BATCH_SPANS,
     )
-    return _write_batches(project, batches, progress)
+    with no_cycle_collection():
+        return _write_batches(project, batches, progress)
 
 
 def _json_dumps():
