@@ -28,15 +28,34 @@ GOLD = "gold"
 class Prepared:
     """One article of a batch, checked (see the module docstring)."""
 
-    record: DocumentRecord  # with ``spans=()`` when ``flat`` holds them
+    record: DocumentRecord  # its spans left out on the wire when they are rows
     digest: str  # sha256 of the (normalised) text
     people: tuple[str, ...]  # the annotators of its spans and answers, sorted
     # (annotator, label, start, end, text, attributes JSON, note, fragments JSON or None,
-    # guidelines version) per span, in the file's order; None: ``record.spans`` holds them.
-    # When the article's spans are plain (no note, no fragments, one guidelines version),
-    # the tuples stop after the attributes and ``plain`` is that version.
+    # guidelines version) per span, in the file's order; None: the spans are elsewhere.
     flat: list[tuple] | None = None
+    # When the article's spans are plain (no note, no fragments, one guidelines version):
+    # that version, and its spans are in the batch's ``Columns`` of it.
     plain: int | None = None
+
+
+@dataclass(slots=True)
+class Columns:
+    """A batch's plain spans of one guidelines version as columns, article by article in
+    the batch's order and each article's spans in the file's order: the article's position in
+    the batch, annotator, label, start, end, text, attributes JSON (a pickle of a few lists
+    costs less than one of a tuple per span, and the writer maps whole columns)."""
+
+    doc: list[int] = field(default_factory=list)
+    who: list[str] = field(default_factory=list)
+    label: list[str] = field(default_factory=list)
+    start: list[int] = field(default_factory=list)
+    end: list[int] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    attrs: list[str] = field(default_factory=list)
+
+    def as_tuple(self) -> tuple:
+        return (self.doc, self.who, self.label, self.start, self.end, self.text, self.attrs)
 
 
 @dataclass(slots=True)
@@ -51,13 +70,20 @@ class Batch:
     texts_normalised: int = 0
     snapped: int = 0
     discontinuous: int = 0  # flat spans with fragments
+    plain: dict[int, Columns] = field(default_factory=dict)  # by guidelines version
+
+    @property
+    def span_rows(self) -> int:
+        """Annotator spans (not gold)."""
+        return sum(len(c.start) for c in self.plain.values()) + sum(
+            len(p.flat) if p.flat is not None else len(p.record.spans)
+            for p in self.docs
+            if p.plain is None
+        )
 
     @property
     def spans(self) -> int:
-        return sum(
-            (len(p.flat) if p.flat is not None else len(p.record.spans)) + len(p.record.gold)
-            for p in self.docs
-        )
+        return self.span_rows + sum(len(p.record.gold) for p in self.docs)
 
     def to_wire(self) -> tuple:
         """Plain tuples (quick to pickle: no dataclass state functions per object); the
@@ -65,7 +91,7 @@ class Batch:
         return (
             [
                 (
-                    _fields_of(p.record) if p.flat is not None else p.record,  # spans in flat
+                    p.record if p.flat is None and p.plain is None else _fields_of(p.record),
                     p.digest,
                     p.people,
                     p.flat,
@@ -79,11 +105,12 @@ class Batch:
             self.texts_normalised,
             self.snapped,
             self.discontinuous,
+            {version: c.as_tuple() for version, c in self.plain.items()},
         )
 
     @classmethod
     def from_wire(cls, wire: tuple) -> Batch:
-        docs, names, used, seen, normalised, snapped, discontinuous = wire
+        docs, names, used, seen, normalised, snapped, discontinuous, plain = wire
         return cls(
             [
                 Prepared(
@@ -101,6 +128,7 @@ class Batch:
             normalised,
             snapped,
             discontinuous,
+            {version: Columns(*columns) for version, columns in plain.items()},
         )
 
 
@@ -144,8 +172,10 @@ def prepare_batches(
                     for s in marks
                 ):
                     plain = first
-                flat, frags = _flat(record, version, encode, interned, plain is not None)
-                batch.discontinuous += frags
+                    _columns(record, len(batch.docs), batch, plain, encode, interned)
+                else:
+                    flat, frags = _flat(record, version, encode, interned)
+                    batch.discontinuous += frags
             if len(interned) > 10_000:
                 interned.clear()
             digest = text_sha256(record.text)
@@ -178,25 +208,36 @@ class AttributeJSON:
         return out
 
 
-def _flat(
+def _columns(
     record: DocumentRecord,
+    position: int,
+    batch: Batch,
     version: int,
     encode: AttributeJSON,
     names: dict[str, str],
-    plain: bool,
+) -> None:
+    """The plain spans of the article at ``position`` added to the batch's columns of their
+    guidelines version (see ``Columns``); annotator and label names are one object per name
+    (``names``), which a pickle then sends once."""
+    spans, text, one = record.spans, record.text, names.setdefault
+    c = batch.plain.get(version) or batch.plain.setdefault(version, Columns())
+    c.doc.extend([position] * len(spans))
+    c.who.extend([one(s.annotator, s.annotator) for s in spans])
+    c.label.extend([one(s.label, s.label) for s in spans])
+    c.start.extend([s.start for s in spans])
+    c.end.extend([s.end for s in spans])
+    c.text.extend([text[s.start : s.end] for s in spans])
+    c.attrs.extend([encode(s.attributes) for s in spans])
+
+
+def _flat(
+    record: DocumentRecord, version: int, encode: AttributeJSON, names: dict[str, str]
 ) -> tuple[list, int]:
-    """The spans' row values (see ``Prepared.flat``); annotator and label names are one
-    object per name (``names``), which a pickle then sends once."""
+    """The spans' row values (see ``Prepared.flat``), names as in ``_columns``."""
     text, dumps = record.text, encode.dumps
     one = names.setdefault
     out = []
     row = out.append
-    if plain:
-        for s in record.spans:
-            who, label, start, end = s.annotator, s.label, s.start, s.end
-            row((one(who, who), one(label, label), start, end, text[start:end],
-                 encode(s.attributes)))  # fmt: skip
-        return out, 0
     frags = 0
     for s in record.spans:
         fragments = None

@@ -30,7 +30,6 @@ from annotator.services.transfer.import_prepare import (
     GOLD,
     AttributeJSON,
     Batch,
-    Prepared,
     local_ids,
 )
 
@@ -82,7 +81,7 @@ class _Writer:
                 gold_rows.append(self._gold_row(record, doc_id, s, links))
                 gold_links.append((s.annotator, s.id))
         self._assign(assignments, fresh)
-        self._insert_spans(batch.docs, docs)
+        self._insert_spans(batch, docs)
         self.report.discontinuous += batch.discontinuous
         self._insert_gold(gold_rows, gold_links)
         for p in batch.docs:
@@ -264,15 +263,15 @@ class _Writer:
         if rows:
             insert_rows(Assignment.__table__, rows, project_id)
 
-    def _insert_spans(self, batch: list[Prepared], docs: dict[str, int]) -> None:
+    def _insert_spans(self, batch: Batch, docs: dict[str, int]) -> None:
         """The batch's annotator spans and their audit rows (``span_event`` ``create``, as
         every span create writes one): the spans as plain tuples in multi-row inserts on the
         session's own connection (the import's one transaction; no ORM objects, no per-row
         dicts), their audit rows in one ``INSERT ... SELECT`` of them; the write stamp bumped
         once by their number (``write_stamp.counted_inserts``), as the row trigger would.
-        An article's spans come as row values (``Prepared.flat``) or, with relations, as
-        records whose links are mapped here."""
-        n = sum(len(p.flat) if p.flat is not None else len(p.record.spans) for p in batch)
+        An article's spans come as columns of plain rows (``Batch.plain``), as row values
+        (``Prepared.flat``) or, with relations, as records whose links are mapped here."""
+        n = batch.span_rows
         if not n:
             return
         connection = db.session.connection()
@@ -286,14 +285,18 @@ class _Writer:
         row = rows.append
         plain: dict[int, list] = {}  # guidelines version -> plain rows' values, PLAIN_WIDTH a row
         k = discontinuous = 0
-        for p in batch:
-            doc_id = docs[p.record.id]
+        at = [docs[p.record.id] for p in batch.docs]  # article ids by position in the batch
+        for gv, c in batch.plain.items():  # whole columns mapped to ids
+            m = len(c.start)
+            plain[gv] = list(chain.from_iterable(zip(
+                ids[k : k + m], map(at.__getitem__, c.doc), map(users.__getitem__, c.who),
+                map(label_ids.__getitem__, c.label), c.start, c.end, c.text, c.attrs,
+                strict=True)))  # fmt: skip
+            k += m
+        for p in batch.docs:
             if p.plain is not None:
-                values = plain.setdefault(p.plain, []).extend
-                for who, label, start, end, text, attrs in p.flat:
-                    values((ids[k], doc_id, users[who], label_ids[label], start, end, text, attrs))
-                    k += 1
                 continue
+            doc_id = docs[p.record.id]
             if p.flat is not None:
                 for who, label, start, end, text, attrs, note, frags, gv in p.flat:
                     row((ids[k], doc_id, users[who], label_ids[label], start, end, text, attrs,
