@@ -60,12 +60,12 @@ from annotator.services.transfer.import_files import (  # noqa: F401 (the import
 )
 from annotator.services.transfer.import_prepare import Batch, Prepared, prepare_batches
 from annotator.services.transfer.import_reader import batches_from_a_process, no_cycle_collection
-from annotator.services.transfer.import_writer import (
+from annotator.services.transfer.import_sql import (
     _reserve_ids,
-    _Writer,
     insert_rows,
     skip_foreign_key_checks,
 )
+from annotator.services.transfer.import_writer import _Writer
 
 PALETTE = (
     "#fbbf24",
