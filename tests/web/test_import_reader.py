@@ -270,3 +270,26 @@ def test_a_reader_process_that_dies_is_reported():
     reader.join()
     with pytest.raises(RuntimeError, match="exit code 3"):
         import_reader._next(channel, reader)
+
+
+def test_a_spawned_reader_imports_as_a_forked_one(app, tmp_path, monkeypatch):
+    """With more than one thread (a web worker, a test runner's helpers) the reader process is
+    spawned, not forked: a fresh interpreter that imports only the reading code."""
+    path = tmp_path / "in.jsonl"
+    _jsonl(path)
+    methods = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(import_reader.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(
+        import_reader.multiprocessing,
+        "get_context",
+        lambda method: methods.append(method) or real(method),
+    )
+    with app.app_context():
+        project = create_project("Spawned", preset="empty")
+        db.session.commit()
+        report = import_annotation_files(project, "jsonl", [path])
+        db.session.commit()
+        assert methods == ["spawn"]
+        assert report.spans == 23 and report.links == 1 and report.gold_spans == 1
+        assert len(_snapshot(project)["spans"]) == 23
