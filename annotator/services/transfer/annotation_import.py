@@ -63,6 +63,7 @@ from annotator.services.transfer.import_reader import batches_from_a_process, no
 from annotator.services.transfer.import_sql import (
     _reserve_ids,
     insert_rows,
+    json_serializer,
     skip_foreign_key_checks,
 )
 from annotator.services.transfer.import_writer import _Writer
@@ -262,9 +263,7 @@ def import_annotation_files(
 
 
 def _json_dumps():
-    """What SQLAlchemy stores JSON columns with: the engine's serializer, else json.dumps."""
-    dialect = db.session.get_bind().dialect
-    return getattr(dialect, "_json_serializer", None) or json.dumps
+    return json_serializer(db.session.get_bind().dialect)
 
 
 def _write_batches(

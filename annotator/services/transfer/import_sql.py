@@ -25,6 +25,11 @@ ROWS_PER_INSERT = 500  # rows per multi-row INSERT: 5,500 parameters, well below
 _TIME = re.compile(r"[0-9][0-9 :.+T-]*")
 
 
+def json_serializer(dialect):
+    """What SQLAlchemy stores JSON columns with: the engine's serializer, else json.dumps."""
+    return getattr(dialect, "_json_serializer", None) or json.dumps
+
+
 class _SpanBulk:
     """The raw statements of the span import for one dialect, with the values SQLAlchemy
     would store (its JSON serializer, ``json.dumps`` unless the engine names another; its
@@ -34,8 +39,7 @@ class _SpanBulk:
     def __init__(self, dialect) -> None:
         self.pg = dialect.name == "postgresql"
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        serializer = getattr(dialect, "_json_serializer", None)
-        self.dumps = serializer or json.dumps
+        self.dumps = json_serializer(dialect)
         self.attributes = AttributeJSON(self.dumps)
         at = Span.__table__.c.created_at.type
         self._when = at.dialect_impl(dialect).bind_processor(dialect)
