@@ -53,7 +53,9 @@ def list_projects():
 @login_required
 def list_documents(project_id: int):
     project, role = load_project(current_user, project_id)
-    columns = [Document.id, Document.external_id, Document.title]
+    columns = [Document.id, Document.title]
+    if is_lead(role):  # the annotate payload's rule: an article's external id is for leads
+        columns.insert(1, Document.external_id)
     if is_lead(role) or not project.hide_outlet:  # the annotate payload's rule
         columns.append(Document.outlet)
     columns.append(func.length(Document.text).label("length"))

@@ -371,12 +371,14 @@ def test_control_items_come_at_the_rate_and_look_like_real_work(app, client, aut
     # same page, same payload shape: nothing marks a control item
     assert _keys(control_payload) == _keys(work_payload)
     assert set(control_status) == set(work_status) == {"status", "next_document_id"}
+    # the fixture's external ids spell "control": leads' ids never reach an annotator
+    assert "external_id" not in control_payload["document"]
     dumped = json.dumps(control_payload).lower()
-    # (the fixture's article ids spell "control": leave them out, the rest must not)
-    external = control_payload["document"]["external_id"]
-    dumped = dumped.replace(external, "")
     for marker in ("control", "purpose", "gold", "training"):
         assert marker not in dumped
+    listing = client.get(f"/api/v1/projects/{world['project']}/documents?limit=100").get_json()
+    assert "control" not in json.dumps(listing).lower()
+    assert all(set(d) == {"id", "title", "outlet", "length"} for d in listing["documents"])
     control_doc, work_doc = served[kinds.index("C")], served[kinds.index("W")]
 
     shapes: list = []

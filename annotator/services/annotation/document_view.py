@@ -133,13 +133,12 @@ def document_payload(user: User, context: DocumentContext, annotator: str | None
 
 
 def _document_fields(context: DocumentContext) -> dict:
-    fields = {
-        "id": context.id,
-        "external_id": context.external_id,
-        "title": context.title,
-        "text": context.text,
-        "length": len(context.text),
-    }
+    fields = {"id": context.id, "title": context.title, "text": context.text}
+    fields["length"] = len(context.text)
+    if context.lead:
+        # the lead's own ids ("control-3", "breitbart-0412") would tell an annotator which
+        # articles are control items, or the outlet the project hides: leads only
+        fields["external_id"] = context.external_id
     if context.lead or not context.hide_outlet:
         fields.update(
             outlet=context.outlet,

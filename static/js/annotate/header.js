@@ -5,7 +5,7 @@ import { el } from "./dom.js";
 const $ = (id) => document.getElementById(id);
 
 export function showMeta(doc) {
-  $("doc-title").textContent = doc.title || doc.external_id;
+  $("doc-title").textContent = doc.title || doc.external_id || `Article ${doc.id}`;
   const parts = [doc.outlet, doc.author, doc.published && doc.published.slice(0, 10)];
   $("doc-meta").textContent = parts.filter(Boolean).join(" · ");
   if (doc.url && /^https?:\/\//.test(doc.url)) {
